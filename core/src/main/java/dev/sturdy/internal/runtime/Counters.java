@@ -1,0 +1,146 @@
+package dev.sturdy.internal.runtime;
+
+import dev.sturdy.event.ResilienceCounter;
+import dev.sturdy.event.ResilienceMetrics;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One client's counters, per client and per endpoint. The per-endpoint map is bounded by
+ * {@link #MAX_TRACKED_ENDPOINTS}: when it is full, the least recently used endpoints are evicted.
+ * Endpoint keys are any object whose {@code toString()} is {@code scheme://host:port} (HttpClient's
+ * {@code HttpHost}), so counting does not build strings on the request path.
+ */
+public final class Counters implements ResilienceMetrics {
+
+    /** How many endpoints keep their own counters at most. */
+    public static final int MAX_TRACKED_ENDPOINTS = 1024;
+
+    private static final ResilienceCounter[] ALL = ResilienceCounter.values();
+
+    private final LongAdder[] client = newAdders();
+    private final ConcurrentHashMap<Object, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Ticker ticker;
+
+    /** @param ticker time source for the least-recently-used eviction */
+    public Counters(Ticker ticker) {
+        this.ticker = ticker;
+    }
+
+    private static LongAdder[] newAdders() {
+        final LongAdder[] adders = new LongAdder[ALL.length];
+        for (int i = 0; i < adders.length; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
+    }
+
+    /**
+     * Adds one to a counter of the client and of the endpoint.
+     *
+     * @param counter  which counter
+     * @param endpoint the endpoint key, or null to count for the client only
+     */
+    public void increment(ResilienceCounter counter, Object endpoint) {
+        client[counter.ordinal()].increment();
+        if (endpoint != null) {
+            endpoint(endpoint).adders[counter.ordinal()].increment();
+        }
+    }
+
+    /**
+     * Adds {@code delta} (may be negative, for gauges) to a counter of the client and of the endpoint.
+     *
+     * @param counter  which counter
+     * @param endpoint the endpoint key, or null to count for the client only
+     * @param delta    the amount
+     */
+    public void add(ResilienceCounter counter, Object endpoint, long delta) {
+        client[counter.ordinal()].add(delta);
+        if (endpoint != null) {
+            endpoint(endpoint).adders[counter.ordinal()].add(delta);
+        }
+    }
+
+    private Endpoint endpoint(Object key) {
+        Endpoint e = endpoints.get(key);
+        if (e == null) {
+            if (endpoints.size() >= MAX_TRACKED_ENDPOINTS) {
+                evictLeastRecentlyUsed();
+            }
+            e = endpoints.computeIfAbsent(key, k -> new Endpoint(k.toString()));
+        }
+        e.lastUsedNanos = ticker.nanoTime();
+        return e;
+    }
+
+    private void evictLeastRecentlyUsed() {
+        // Drop the older half: one O(n) pass per MAX_TRACKED_ENDPOINTS / 2 new endpoints.
+        final long[] times = endpoints.values().stream().mapToLong(e -> e.lastUsedNanos).sorted().toArray();
+        if (times.length == 0) {
+            return;
+        }
+        final long cutoff = times[times.length / 2];
+        endpoints.values().removeIf(e -> e.lastUsedNanos - cutoff <= 0);
+    }
+
+    @Override
+    public long get(ResilienceCounter counter) {
+        return client[counter.ordinal()].sum();
+    }
+
+    @Override
+    public Map<ResilienceCounter, Long> snapshot() {
+        final Map<ResilienceCounter, Long> map = new EnumMap<>(ResilienceCounter.class);
+        for (ResilienceCounter c : ALL) {
+            map.put(c, get(c));
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    @Override
+    public Set<String> endpoints() {
+        final Set<String> names = new TreeSet<>();
+        for (Endpoint e : endpoints.values()) {
+            names.add(e.name);
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    @Override
+    public long get(String endpoint, ResilienceCounter counter) {
+        for (Endpoint e : endpoints.values()) {
+            if (e.name.equals(endpoint)) {
+                return e.adders[counter.ordinal()].sum();
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        final StringBuilder sb = new StringBuilder("ResilienceMetrics{");
+        for (ResilienceCounter c : ALL) {
+            if (c.ordinal() > 0) {
+                sb.append(", ");
+            }
+            sb.append(c.statName()).append('=').append(get(c));
+        }
+        return sb.append('}').toString();
+    }
+
+    private static final class Endpoint {
+        final String name;
+        final LongAdder[] adders = newAdders();
+        volatile long lastUsedNanos;
+
+        Endpoint(String name) {
+            this.name = name;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.sturdy.internal.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enforces hard deadlines for many calls with one thread and no timer task per call.
+ *
+ * <p>A call registers itself once (an intrusive lock-free push: one CAS, no allocation). The watchdog
+ * thread wakes every tick, takes the newly registered entries, forgets the finished ones and asks each
+ * live entry whether its current deadline has passed; if so it calls {@link Entry#expire(long)} on
+ * the watchdog thread. A deadline therefore fires at most one tick late. With no call registered the
+ * thread parks until the next registration.
+ *
+ * <p>Thread-safety: {@link #register} may be called from any thread.
+ */
+public final class DeadlineWatchdog implements AutoCloseable {
+
+    /** Default period of the watchdog: how late at most a deadline may fire. */
+    public static final long DEFAULT_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadlineWatchdog.class);
+    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            NEXT = MethodHandles.lookup().findVarHandle(Entry.class, "next", Entry.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Something with a deadline: one call of a client. */
+    public abstract static class Entry {
+        @SuppressWarnings("unused") // written through NEXT
+        private volatile Entry next;
+        private Entry watched; // the watchdog thread's own list
+
+        /** @return the deadline now in force, in {@link Ticker#nanoTime()} terms; {@link Long#MAX_VALUE} for none */
+        protected abstract long deadlineNanos();
+
+        /** @return true once the call has ended; the watchdog then forgets the entry */
+        protected abstract boolean isDone();
+
+        /**
+         * Called on the watchdog thread when {@code now} has reached {@link #deadlineNanos()}. May be
+         * called again on a later tick if the entry is still not done and still past a deadline, so it
+         * must be idempotent for a given deadline.
+         *
+         * @param nowNanos the watchdog's current time
+         */
+        protected abstract void expire(long nowNanos);
+    }
+
+    private final AtomicReference<Entry> incoming = new AtomicReference<>();
+    private final Ticker ticker;
+    private final long tickNanos;
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile boolean idle;
+
+    /**
+     * Starts the watchdog thread (a daemon named {@code sturdy-deadline-N}).
+     *
+     * @param ticker    time source
+     * @param tickNanos how often live deadlines are checked
+     */
+    public DeadlineWatchdog(Ticker ticker, long tickNanos) {
+        this.ticker = ticker;
+        this.tickNanos = tickNanos;
+        this.thread = new Thread(this::run, "sturdy-deadline-" + THREAD_IDS.incrementAndGet());
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * Watches an entry until it reports done. Register each entry once.
+     *
+     * @param entry the call to watch
+     */
+    public void register(Entry entry) {
+        Entry head;
+        do {
+            head = incoming.get();
+            NEXT.set(entry, head);
+        } while (!incoming.compareAndSet(head, entry));
+        if (head == null && idle) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void run() {
+        Entry live = null;
+        while (!closed) {
+            Entry fresh = incoming.getAndSet(null);
+            while (fresh != null) {
+                final Entry following = (Entry) NEXT.get(fresh);
+                NEXT.set(fresh, null);
+                fresh.watched = live;
+                live = fresh;
+                fresh = following;
+            }
+            final long now = ticker.nanoTime();
+            Entry previous = null;
+            for (Entry e = live; e != null; e = e.watched) {
+                if (e.isDone()) {
+                    if (previous == null) {
+                        live = e.watched;
+                    } else {
+                        previous.watched = e.watched;
+                    }
+                    continue;
+                }
+                if (now - e.deadlineNanos() >= 0) {
+                    try {
+                        e.expire(now);
+                    } catch (RuntimeException | Error ex) {
+                        LOG.warn("deadline handler failed", ex);
+                    }
+                }
+                previous = e;
+            }
+            if (live == null && incoming.get() == null) {
+                idle = true;
+                if (incoming.get() == null && !closed) {
+                    LockSupport.park(this);
+                }
+                idle = false;
+            } else {
+                LockSupport.parkNanos(this, tickNanos);
+            }
+        }
+    }
+
+    /** @return true while the watchdog thread runs */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** Stops the watchdog thread and waits for it to end. Deadlines of calls still running no longer fire. */
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

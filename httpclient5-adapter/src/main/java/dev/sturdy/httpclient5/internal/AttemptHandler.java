@@ -1,0 +1,349 @@
+package dev.sturdy.httpclient5.internal;
+
+import dev.sturdy.DeadlineExceededException;
+import dev.sturdy.PerTryTimeoutException;
+import dev.sturdy.event.DelaySource;
+import dev.sturdy.event.ResilienceCounter;
+import dev.sturdy.event.TimeoutKind;
+import dev.sturdy.internal.retry.FailureClass;
+import dev.sturdy.internal.retry.RetryDecision;
+import dev.sturdy.internal.runtime.Counters;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+
+/**
+ * The retry loop of one redirect hop, installed just before {@code PROTOCOL}: runs attempts, sorts
+ * their outcomes, applies connect retries, HTTP retries with backoff or Retry-After, the idempotency
+ * rules and the retry budget, and arms each attempt's deadline.
+ */
+final class AttemptHandler implements ExecChainHandler {
+
+    /** Responses at most this long are read to the end before a retry so their connection is reused. */
+    private static final long MAX_DRAINED_BODY = 64 * 1024;
+    /** Backoff waits are cut into slices of at most this length to notice an aborted request. */
+    private static final long ABORT_CHECK_NANOS = 50_000_000L;
+
+    private final ClientRuntime runtime;
+
+    AttemptHandler(ClientRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
+            throws IOException, HttpException {
+        final Call call = (Call) scope.clientContext.getAttribute(Call.ATTRIBUTE);
+        if (call == null) {
+            return chain.proceed(request, scope); // not one of our calls (cannot happen when installed by sturdy)
+        }
+        final PolicyState ps = call.state;
+        final HttpHost target = scope.route.getTargetHost();
+        final Cancellable exchange = scope.execRuntime instanceof Cancellable ? (Cancellable) scope.execRuntime : null;
+        final Counters counters = runtime.counters;
+        final HttpEntity body = scope.originalRequest.getEntity();
+        call.bodyRepeatable = body == null || body.isRepeatable();
+
+        ClassicHttpRequest attemptRequest = request;
+        int retries = 0;
+        int connectFailures = 0;
+        boolean holdingBudget = false;
+        List<Exception> earlier = null;
+        try {
+            while (true) {
+                if (scope.execRuntime.isExecutionAborted()) {
+                    throw withSuppressed(new InterruptedIOException("Request aborted"), earlier);
+                }
+                final long start = runtime.seams.ticker().nanoTime();
+                if (call.remainingNanos(start) <= 0) {
+                    throw deadlineExceeded(call, target, earlier, null);
+                }
+                if (connectFailures == 0) {
+                    call.attempts++;
+                    counters.increment(ResilienceCounter.RQ_TOTAL, target);
+                }
+                call.beginAttempt(exchange, target, start);
+                ClassicHttpResponse response = null;
+                Exception failure = null;
+                try {
+                    response = chain.proceed(attemptRequest, scope);
+                } catch (IOException | HttpException | RuntimeException e) {
+                    failure = e;
+                }
+                if (holdingBudget) { // the retry that held the slot has completed
+                    runtime.budget.release();
+                    holdingBudget = false;
+                }
+
+                if (response != null) {
+                    call.respond(response);
+                    final RetryDecision decision = decide(ps, call, retries);
+                    long delay = -1;
+                    DelaySource source = null;
+                    String stop = null;
+                    if (decision.retry()) {
+                        final long retryAfter = ps.decider.retryAfterNanos(call, runtime.seams.ticker().epochMillis());
+                        if (retryAfter >= 0) {
+                            delay = retryAfter;
+                            source = DelaySource.RETRY_AFTER;
+                        } else {
+                            delay = ps.backoff.delayNanos(retries + 1, runtime.seams.random().nextDouble());
+                            source = DelaySource.BACKOFF;
+                        }
+                        stop = admitRetry(call, target, delay);
+                    }
+                    if (!decision.retry() || stop != null) {
+                        // this response ends the call
+                        if (decision == RetryDecision.NO_RETRY_SUCCESS) {
+                            if (retries > 0) {
+                                counters.increment(ResilienceCounter.RQ_RETRY_SUCCESS, target);
+                            }
+                        } else { // a failed outcome (e.g. 503) that is not retried further
+                            Events.attemptFailed(ps, call.method, target, call.attempts, "status " + response.getCode());
+                            exhausted(ps, call, target, decision, stop);
+                        }
+                        if (call.coversBody) {
+                            call.bodyPhase();
+                            call.clearResponse();
+                            return response;
+                        }
+                        final TimeoutKind fired = call.endAttempt();
+                        call.clearResponse();
+                        if (fired == null) {
+                            return response;
+                        }
+                        closeQuietly(response);
+                        failure = timeoutFailure(call, target, fired, null, earlier);
+                        throw (IOException) failure;
+                    }
+                    // retry after a response: take the budget slot, release the response, wait
+                    holdingBudget = true;
+                    final String outcome = "status " + response.getCode();
+                    release(response, scope);
+                    call.clearResponse();
+                    final TimeoutKind fired = call.endAttempt();
+                    if (fired == TimeoutKind.OVERALL) {
+                        throw deadlineExceeded(call, target, earlier, null);
+                    }
+                    Events.attemptFailed(ps, call.method, target, call.attempts, outcome);
+                    retries = scheduleRetry(ps, call, target, decision, retries, delay, source, outcome, scope, earlier);
+                    attemptRequest = freshCopy(request, scope);
+                    continue;
+                }
+
+                // the attempt failed with an exception
+                final TimeoutKind fired = call.endAttempt();
+                if (fired == TimeoutKind.OVERALL || call.remainingNanos(runtime.seams.ticker().nanoTime()) <= 0) {
+                    throw deadlineExceeded(call, target, earlier, failure);
+                }
+                final FailureClass failureClass;
+                if (fired == TimeoutKind.PER_TRY) {
+                    final PerTryTimeoutException timeout = new PerTryTimeoutException(Events.endpoint(target),
+                            call.method, ps.perTryTimeout, call.attempts);
+                    timeout.initCause(failure); // the I/O error the cancellation caused
+                    failure = timeout;
+                    failureClass = FailureClass.PER_TRY_TIMEOUT;
+                } else {
+                    failureClass = Failures.classify(failure, call.dispatched);
+                }
+                if (failureClass == FailureClass.CONNECT_FAILURE) {
+                    counters.increment(ResilienceCounter.CX_CONNECT_FAIL, target);
+                    if (++connectFailures < ps.maxConnectAttempts) {
+                        earlier = remember(earlier, failure);
+                        continue; // TCP connect retry: immediate, does not use up HTTP retries
+                    }
+                }
+                connectFailures = 0;
+                call.fail(failureClass);
+                final String outcome = Failures.describe(failureClass, failure);
+                Events.attemptFailed(ps, call.method, target, call.attempts, outcome);
+                final RetryDecision decision = decide(ps, call, retries);
+                if (!decision.retry()) {
+                    exhausted(ps, call, target, decision, null);
+                    throw rethrow(withSuppressed(failure, earlier));
+                }
+                final long delay = ps.backoff.delayNanos(retries + 1, runtime.seams.random().nextDouble());
+                final String stop = admitRetry(call, target, delay);
+                if (stop != null) {
+                    exhausted(ps, call, target, decision, stop);
+                    throw rethrow(withSuppressed(failure, earlier));
+                }
+                holdingBudget = true;
+                earlier = remember(earlier, failure);
+                retries = scheduleRetry(ps, call, target, decision, retries, delay, DelaySource.BACKOFF, outcome, scope, earlier);
+                attemptRequest = freshCopy(request, scope);
+            }
+        } finally {
+            if (holdingBudget) {
+                runtime.budget.release();
+            }
+        }
+    }
+
+    /**
+     * A new request for the next attempt, built from the caller's original (the one passed down was
+     * changed by {@code PROTOCOL}). {@code Accept-Encoding}, added above us by {@code COMPRESS}, is carried
+     * over so every attempt sends the same headers.
+     */
+    static ClassicHttpRequest freshCopy(ClassicHttpRequest passedDown, ExecChain.Scope scope) {
+        final ClassicHttpRequest copy = ClassicRequestBuilder.copy(scope.originalRequest).build();
+        final Header acceptEncoding = passedDown.getFirstHeader(HttpHeaders.ACCEPT_ENCODING);
+        if (acceptEncoding != null && !copy.containsHeader(HttpHeaders.ACCEPT_ENCODING)) {
+            copy.addHeader(acceptEncoding);
+        }
+        return copy;
+    }
+
+    private static RetryDecision decide(PolicyState ps, Call call, int retries) {
+        return ps.decider == null ? RetryDecision.NO_RETRY_SUCCESS : ps.decider.decide(call, retries);
+    }
+
+    /**
+     * Checks that a retry after {@code delayNanos} may start: it must begin before the deadline and the
+     * retry budget must have room. Takes the budget slot when it returns null.
+     *
+     * @return null when the retry may go ahead, otherwise why not
+     */
+    private String admitRetry(Call call, HttpHost target, long delayNanos) {
+        final long now = runtime.seams.ticker().nanoTime();
+        if (call.remainingNanos(now) - delayNanos <= 0) {
+            return "the retry would start after the response timeout";
+        }
+        final int refused = runtime.budget.tryAcquire(call.state.retry.budget());
+        if (refused >= 0) {
+            runtime.counters.increment(ResilienceCounter.RQ_RETRY_OVERFLOW, target);
+            Events.budgetExceeded(call.state, call.method, target, call.attempts, runtime.budget.retriesInFlight(), refused);
+            return "retry budget exhausted";
+        }
+        return null;
+    }
+
+    private void exhausted(PolicyState ps, Call call, HttpHost target, RetryDecision decision, String stop) {
+        if (decision == RetryDecision.NO_RETRY_EXHAUSTED) {
+            runtime.counters.increment(ResilienceCounter.RQ_RETRY_LIMIT_EXCEEDED, target);
+        }
+        Events.retriesExhausted(ps, call.method, target, call.attempts, stop != null ? stop : decision.reason());
+    }
+
+    /** Publishes the retry, waits for its delay and returns the new retry count. */
+    private int scheduleRetry(PolicyState ps, Call call, HttpHost target, RetryDecision decision, int retries,
+                              long delayNanos, DelaySource source, String outcome, ExecChain.Scope scope,
+                              List<Exception> earlier) throws IOException {
+        final int retry = retries + 1;
+        runtime.counters.increment(ResilienceCounter.RQ_RETRY, target);
+        Events.retryScheduled(ps, call.method, target, retry, decision.reason(), delayNanos, source, outcome);
+        long left = delayNanos;
+        try {
+            while (left > 0) {
+                final long slice = Math.min(left, ABORT_CHECK_NANOS);
+                runtime.seams.sleeper().sleepNanos(slice);
+                left -= slice;
+                if (scope.execRuntime.isExecutionAborted()) {
+                    throw withSuppressed(new InterruptedIOException("Request aborted"), earlier);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            final InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting to retry");
+            interrupted.initCause(e);
+            throw withSuppressed(interrupted, earlier);
+        }
+        return retry;
+    }
+
+    private DeadlineExceededException deadlineExceeded(Call call, HttpHost target, List<Exception> earlier, Exception last) {
+        final DeadlineExceededException e = new DeadlineExceededException(Events.endpoint(target), call.method,
+                call.state.responseTimeout, call.attempts);
+        if (last != null) {
+            e.initCause(last);
+        }
+        if (call.fired != TimeoutKind.OVERALL) {
+            // the watchdog did not see it (between attempts): count it here
+            runtime.counters.increment(ResilienceCounter.RQ_TIMEOUT, target);
+            Events.timeout(call.state, call.method, target, TimeoutKind.OVERALL, call.state.responseTimeout, call.attempts);
+        }
+        return withSuppressed(e, earlier);
+    }
+
+    private IOException timeoutFailure(Call call, HttpHost target, TimeoutKind fired, Exception cause, List<Exception> earlier) {
+        if (fired == TimeoutKind.OVERALL) {
+            return deadlineExceeded(call, target, earlier, cause);
+        }
+        final PerTryTimeoutException e = new PerTryTimeoutException(Events.endpoint(target), call.method,
+                call.state.perTryTimeout, call.attempts);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return withSuppressed(e, earlier);
+    }
+
+    private static List<Exception> remember(List<Exception> earlier, Exception failure) {
+        final List<Exception> list = earlier == null ? new ArrayList<>(4) : earlier;
+        list.add(failure);
+        return list;
+    }
+
+    static <T extends Exception> T withSuppressed(T failure, List<Exception> earlier) {
+        if (earlier != null) {
+            for (Exception e : earlier) {
+                if (e != failure) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return failure;
+    }
+
+    private static IOException rethrow(Exception failure) throws HttpException {
+        if (failure instanceof IOException) {
+            return (IOException) failure;
+        }
+        if (failure instanceof HttpException) {
+            throw (HttpException) failure;
+        }
+        throw (RuntimeException) failure;
+    }
+
+    /**
+     * Gives the connection of a response that will be retried back: a short body is read to the end
+     * so the connection is reused, anything else drops the connection.
+     */
+    private static void release(ClassicHttpResponse response, ExecChain.Scope scope) {
+        final HttpEntity entity = response.getEntity();
+        try {
+            if (entity != null) {
+                final long length = entity.getContentLength();
+                if (length >= 0 && length <= MAX_DRAINED_BODY) {
+                    EntityUtils.consume(entity);
+                } else {
+                    scope.execRuntime.discardEndpoint();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            scope.execRuntime.discardEndpoint();
+        } finally {
+            closeQuietly(response);
+        }
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is dropped either way
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.sturdy.httpclient5.internal;
+
+import dev.sturdy.ResiliencePolicy;
+import dev.sturdy.internal.runtime.Counters;
+import dev.sturdy.internal.runtime.DeadlineWatchdog;
+import dev.sturdy.internal.runtime.RetryBudgetTracker;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The live state of one sturdy client: its current policy, counters, retry budget and deadline
+ * watchdog. Policies stay immutable; the current one is swapped atomically by replacing
+ * {@link #state}. Closed with the client's connection manager.
+ */
+public final class ClientRuntime implements AutoCloseable {
+
+    private volatile PolicyState state;
+    final Seams seams;
+    final Counters counters;
+    final RetryBudgetTracker budget = new RetryBudgetTracker();
+    private final DeadlineWatchdog watchdog;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param policy the initial policy
+     * @param seams  time, sleeping and randomness
+     */
+    public ClientRuntime(ResiliencePolicy policy, Seams seams) {
+        this.state = new PolicyState(policy);
+        this.seams = seams;
+        this.counters = new Counters(seams.ticker());
+        this.watchdog = new DeadlineWatchdog(seams.ticker(), seams.watchdogTickNanos());
+    }
+
+    PolicyState state() {
+        return state;
+    }
+
+    /** @return the policy new calls use */
+    public ResiliencePolicy policy() {
+        return state.policy;
+    }
+
+    /**
+     * Makes new calls use another policy; calls in flight finish with the one they started with.
+     *
+     * @param policy the new policy
+     */
+    public void swapPolicy(ResiliencePolicy policy) {
+        this.state = new PolicyState(policy);
+    }
+
+    /** @return the client's counters */
+    public Counters counters() {
+        return counters;
+    }
+
+    /** @return the retry budget's live state */
+    public RetryBudgetTracker budget() {
+        return budget;
+    }
+
+    void watch(DeadlineWatchdog.Entry call) {
+        watchdog.register(call);
+    }
+
+    /** @return true while the deadline thread runs (false after {@link #close()}) */
+    public boolean isRunning() {
+        return watchdog.isRunning();
+    }
+
+    /** Stops the deadline thread; idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            watchdog.close();
+        }
+    }
+}

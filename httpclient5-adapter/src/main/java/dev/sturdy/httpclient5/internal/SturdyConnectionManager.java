@@ -1,0 +1,130 @@
+package dev.sturdy.httpclient5.internal;
+
+import java.io.IOException;
+import java.util.Set;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.io.ConnectionEndpoint;
+import org.apache.hc.client5.http.io.HttpClientConnectionManager;
+import org.apache.hc.client5.http.io.LeaseRequest;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.pool.ConnPoolControl;
+import org.apache.hc.core5.pool.PoolStats;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * HttpClient's pooling connection manager with the sturdy client's lifecycle attached: closing it
+ * (which HttpClient does when the client is closed) also stops the client's sturdy runtime, so no
+ * sturdy thread outlives the client, whichever way it was built.
+ */
+public final class SturdyConnectionManager implements HttpClientConnectionManager, ConnPoolControl<HttpRoute> {
+
+    private final PoolingHttpClientConnectionManager pool;
+    private final ClientRuntime runtime;
+
+    SturdyConnectionManager(PoolingHttpClientConnectionManager pool, ClientRuntime runtime) {
+        this.pool = pool;
+        this.runtime = runtime;
+    }
+
+    /** @return the pool underneath */
+    public PoolingHttpClientConnectionManager pool() {
+        return pool;
+    }
+
+    /** @return the sturdy runtime closed with this manager */
+    public ClientRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public LeaseRequest lease(String id, HttpRoute route, Timeout requestTimeout, Object state) {
+        return pool.lease(id, route, requestTimeout, state);
+    }
+
+    @Override
+    public void release(ConnectionEndpoint endpoint, Object newState, TimeValue validDuration) {
+        pool.release(endpoint, newState, validDuration);
+    }
+
+    @Override
+    public void connect(ConnectionEndpoint endpoint, TimeValue connectTimeout, HttpContext context) throws IOException {
+        pool.connect(endpoint, connectTimeout, context);
+    }
+
+    @Override
+    public void upgrade(ConnectionEndpoint endpoint, HttpContext context) throws IOException {
+        pool.upgrade(endpoint, context);
+    }
+
+    @Override
+    public void close(CloseMode closeMode) {
+        try {
+            pool.close(closeMode);
+        } finally {
+            runtime.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(CloseMode.GRACEFUL);
+    }
+
+    @Override
+    public PoolStats getTotalStats() {
+        return pool.getTotalStats();
+    }
+
+    @Override
+    public PoolStats getStats(HttpRoute route) {
+        return pool.getStats(route);
+    }
+
+    @Override
+    public void setMaxTotal(int max) {
+        pool.setMaxTotal(max);
+    }
+
+    @Override
+    public int getMaxTotal() {
+        return pool.getMaxTotal();
+    }
+
+    @Override
+    public void setDefaultMaxPerRoute(int max) {
+        pool.setDefaultMaxPerRoute(max);
+    }
+
+    @Override
+    public int getDefaultMaxPerRoute() {
+        return pool.getDefaultMaxPerRoute();
+    }
+
+    @Override
+    public void setMaxPerRoute(HttpRoute route, int max) {
+        pool.setMaxPerRoute(route, max);
+    }
+
+    @Override
+    public int getMaxPerRoute(HttpRoute route) {
+        return pool.getMaxPerRoute(route);
+    }
+
+    @Override
+    public void closeIdle(TimeValue idleTime) {
+        pool.closeIdle(idleTime);
+    }
+
+    @Override
+    public void closeExpired() {
+        pool.closeExpired();
+    }
+
+    @Override
+    public Set<HttpRoute> getRoutes() {
+        return pool.getRoutes();
+    }
+}
