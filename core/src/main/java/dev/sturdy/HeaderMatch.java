@@ -162,6 +162,7 @@ public final class HeaderMatch {
         return new HeaderMatch(lowerName, kind, value, null);
     }
 
+    /** Header names must be RFC 9110 tokens, as Envoy validates them in its header matchers. */
     private static String checkName(String name) {
         Check.notNull(name, "name");
         if (name.isEmpty()) {
@@ -229,7 +230,7 @@ public final class HeaderMatch {
             case EXACT:
                 return value.length() == examined && headerValue.regionMatches(0, value, 0, examined);
             case PREFIX:
-                return value.length() <= examined && headerValue.startsWith(value);
+                return headerValue.startsWith(value); // value is at most MAX_EXAMINED_LENGTH long
             case SUFFIX:
                 return value.length() <= examined
                         && headerValue.regionMatches(examined - value.length(), value, 0, value.length());

@@ -108,7 +108,8 @@ public final class RetryBudget {
             return Integer.MAX_VALUE;
         }
         long active = Math.max(0L, activeRequests);
-        // percent * active first: exact for whole percents, so 29 % of 100 gives 29, not 28.
+        // Truncated, as Envoy's retry budget. percent * active first: exact for whole percents, so
+        // 29 % of 100 gives 29, not 28.
         double share = Math.floor(percent * active / 100.0);
         int byShare = share >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) share;
         return Math.max(minRetryConcurrency, byShare);

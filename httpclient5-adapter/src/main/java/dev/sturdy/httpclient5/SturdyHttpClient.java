@@ -8,7 +8,6 @@ import java.io.IOException;
 import org.apache.hc.client5.http.ClientProtocolException;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
@@ -64,7 +63,15 @@ public final class SturdyHttpClient extends CloseableHttpClient {
         return connectionManager.runtime().budget().retriesInFlight();
     }
 
-    /** @return calls in flight right now (0 once every call has ended) */
+    /**
+     * @return requests waiting for a pooled connection right now (at most
+     *         {@code http1MaxPendingRequests}; 0 once every call has ended)
+     */
+    public int pendingRequests() {
+        return connectionManager.pendingRequests();
+    }
+
+    /** @return calls in flight right now (at most {@code http2MaxRequests}; 0 once every call has ended) */
     public int callsInFlight() {
         return connectionManager.runtime().budget().activeCalls();
     }
@@ -79,23 +86,23 @@ public final class SturdyHttpClient extends CloseableHttpClient {
     @Override
     public <T> T execute(HttpHost target, ClassicHttpRequest request, HttpContext context,
                          HttpClientResponseHandler<? extends T> responseHandler) throws IOException {
-        final HttpClientContext clientContext = context == null
-                ? HttpClientContext.create() : HttpClientContext.castOrCreate(context);
-        clientContext.setAttribute(CallHandler.COVERS_BODY_ATTRIBUTE, Boolean.TRUE);
+        final Object previous = CallHandler.beforeBodyCall();
+        final T result;
         try {
-            try (ClassicHttpResponse response = doExecute(target, request, clientContext)) {
-                final T result = responseHandler.handleResponse(response);
+            try (ClassicHttpResponse response = doExecute(target, request, context)) {
+                result = responseHandler.handleResponse(response);
                 EntityUtils.consume(response.getEntity());
-                return result;
             } catch (HttpException e) {
                 throw new ClientProtocolException(e);
             }
         } catch (IOException e) {
-            throw CallHandler.deadlineOrCause(clientContext, e);
-        } finally {
-            CallHandler.endCall(clientContext);
-            clientContext.removeAttribute(CallHandler.COVERS_BODY_ATTRIBUTE);
+            throw CallHandler.afterBodyCall(previous, e);
+        } catch (RuntimeException | Error e) {
+            CallHandler.afterBodyCall(previous, null);
+            throw e;
         }
+        CallHandler.afterBodyCall(previous, null);
+        return result;
     }
 
     @Override

@@ -179,6 +179,7 @@ public final class RetryDecider {
         if (!respectRetryAfter || attempt.failure() != FailureClass.NONE) {
             return -1;
         }
+        // RFC 9110 defines Retry-After as a single value; if a server repeats it, the first one counts.
         List<String> values = attempt.headerValues(RETRY_AFTER);
         if (values.isEmpty()) {
             return -1;

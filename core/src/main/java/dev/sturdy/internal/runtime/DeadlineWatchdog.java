@@ -43,7 +43,10 @@ public final class DeadlineWatchdog implements AutoCloseable {
         private volatile Entry next;
         private Entry watched; // the watchdog thread's own list
 
-        /** @return the deadline now in force, in {@link Ticker#nanoTime()} terms; {@link Long#MAX_VALUE} for none */
+        /**
+         * @return the deadline now in force, in {@link Ticker#nanoTime()} terms; it is compared with the
+         *         current time by subtraction, so it must lie within 2^62 ns of it
+         */
         protected abstract long deadlineNanos();
 
         /** @return true once the call has ended; the watchdog then forgets the entry */

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The live state of one client's retry budget (SPEC 2.6, Envoy's retry budget): calls in flight and
- * retries in flight. A retry takes a slot when it is scheduled and gives it back when its attempt ends.
+ * retries in flight. The calls-in-flight count is also the client's in-flight request limit. A retry takes a slot when it is scheduled and gives it back when its attempt ends.
  * Thread-safe and allocation-free.
  */
 public final class RetryBudgetTracker {
@@ -16,6 +16,25 @@ public final class RetryBudgetTracker {
     /** A call was admitted. */
     public void callStarted() {
         activeCalls.incrementAndGet();
+    }
+
+    /**
+     * Admits a call if fewer than {@code limit} are active; the active-call count doubles as the
+     * client's in-flight request limit.
+     *
+     * @param limit the most calls allowed in flight at once
+     * @return true if the call was admitted (end it with {@link #callEnded()}), false if the limit is reached
+     */
+    public boolean tryCallStarted(int limit) {
+        while (true) {
+            final int active = activeCalls.get();
+            if (active >= limit) {
+                return false;
+            }
+            if (activeCalls.compareAndSet(active, active + 1)) {
+                return true;
+            }
+        }
     }
 
     /** A call ended, in whatever way. */

@@ -46,7 +46,7 @@ final class AttemptHandler implements ExecChainHandler {
     @Override
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
-        final Call call = (Call) scope.clientContext.getAttribute(Call.ATTRIBUTE);
+        final Call call = CallSlot.get().current;
         if (call == null) {
             return chain.proceed(request, scope); // not one of our calls (cannot happen when installed by sturdy)
         }
@@ -81,7 +81,7 @@ final class AttemptHandler implements ExecChainHandler {
                 try {
                     response = chain.proceed(attemptRequest, scope);
                 } catch (IOException | HttpException | RuntimeException e) {
-                    failure = e;
+                    failure = Failures.unwrapOverflow(e);
                 }
                 if (holdingBudget) { // the retry that held the slot has completed
                     runtime.budget.release();
@@ -148,6 +148,14 @@ final class AttemptHandler implements ExecChainHandler {
                 final TimeoutKind fired = call.endAttempt();
                 if (fired == TimeoutKind.OVERALL || call.remainingNanos(runtime.seams.ticker().nanoTime()) <= 0) {
                     throw deadlineExceeded(call, target, earlier, failure);
+                }
+                if (fired == null && scope.execRuntime.isExecutionAborted() && !(failure instanceof InterruptedIOException)) {
+                    // the caller cancelled the request: HttpClient may then fail with anything (even
+                    // "IllegalStateException: Endpoint not acquired" when the cancel lands between lease
+                    // and connect); report it as the abort it is
+                    final InterruptedIOException aborted = new InterruptedIOException("Request aborted");
+                    aborted.initCause(failure);
+                    failure = aborted;
                 }
                 final FailureClass failureClass;
                 if (fired == TimeoutKind.PER_TRY) {

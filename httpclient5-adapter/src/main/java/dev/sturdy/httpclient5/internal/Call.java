@@ -26,8 +26,6 @@ import org.apache.hc.core5.http.HttpHost;
  */
 final class Call extends DeadlineWatchdog.Entry implements AttemptView {
 
-    static final String ATTRIBUTE = "dev.sturdy.call";
-
     private static final int IDLE = 0;
     private static final int RUNNING = 1;
     private static final int CANCELLING = 2;
@@ -66,7 +64,9 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
     volatile TimeoutKind fired;
 
     private volatile int phase = IDLE;
-    private volatile long attemptDeadlineNanos = Long.MAX_VALUE;
+    /** The current attempt's per-try deadline; meaningful only while {@link #perTryArmed}. */
+    private volatile long attemptDeadlineNanos;
+    private volatile boolean perTryArmed;
     private volatile Cancellable exchange;
     private volatile HttpHost target;
 
@@ -92,8 +92,10 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
         this.target = target;
         this.dispatched = false;
         this.fired = null;
-        this.attemptDeadlineNanos = state.perTryTimeoutNanos == Long.MAX_VALUE
-                ? Long.MAX_VALUE : nowNanos + state.perTryTimeoutNanos;
+        if (state.perTryTimeoutNanos != Long.MAX_VALUE) {
+            this.attemptDeadlineNanos = nowNanos + state.perTryTimeoutNanos;
+            this.perTryArmed = true;
+        }
         PHASE.setVolatile(this, RUNNING);
     }
 
@@ -102,7 +104,7 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
      * the overall deadline stays armed.
      */
     void bodyPhase() {
-        attemptDeadlineNanos = Long.MAX_VALUE;
+        perTryArmed = false;
     }
 
     /**
@@ -130,8 +132,11 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
 
     @Override
     protected long deadlineNanos() {
-        final long a = attemptDeadlineNanos;
-        return a - deadlineNanos < 0 ? a : deadlineNanos;
+        if (perTryArmed) {
+            final long a = attemptDeadlineNanos;
+            return a - deadlineNanos < 0 ? a : deadlineNanos; // overflow-safe comparison of nanoTime values
+        }
+        return deadlineNanos;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.sturdy.httpclient5.internal;
 
+import dev.sturdy.DeadlineExceededException;
+import dev.sturdy.PoolOverflowException;
+import dev.sturdy.event.ResilienceCounter;
 import java.io.IOException;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
@@ -7,10 +10,12 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHost;
 
 /**
- * The outermost handler: one per call, around every redirect hop. Starts the call's deadline, counts
- * it as active for the retry budget and, when the call ends, records the number of attempts in the
+ * The outermost handler: one per call, around every redirect hop. Admits the call under the client's
+ * in-flight limit ({@code http2MaxRequests}, refused at once when full), starts its deadline, counts it
+ * as active for the retry budget and, when the call ends, records the number of attempts in the
  * context. When the caller reads the body inside the call ({@code execute(request, handler)} on a
  * {@code SturdyHttpClient}), the call stays open until the handler is done.
  */
@@ -18,8 +23,6 @@ public final class CallHandler implements ExecChainHandler {
 
     /** Context attribute: the number of attempts of the last call ({@code Integer}). */
     public static final String ATTEMPTS_ATTRIBUTE = "dev.sturdy.attempts";
-    /** Context attribute: {@code Boolean.TRUE} when the call covers the reading of the body. */
-    public static final String COVERS_BODY_ATTRIBUTE = "dev.sturdy.coversBody";
     /** Context attribute: {@code Boolean.TRUE} to allow retrying a non-idempotent request for this call. */
     public static final String RETRY_NON_IDEMPOTENT_ATTRIBUTE = "dev.sturdy.retryNonIdempotent";
 
@@ -33,65 +36,83 @@ public final class CallHandler implements ExecChainHandler {
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
         final HttpClientContext context = scope.clientContext;
-        final boolean coversBody = context.getAttribute(COVERS_BODY_ATTRIBUTE) == Boolean.TRUE;
-        final Call call = new Call(runtime, runtime.state(), request.getMethod(),
-                runtime.seams.ticker().nanoTime(), coversBody);
+        final PolicyState ps = runtime.state();
+        if (!runtime.budget.tryCallStarted(ps.maxRequests)) {
+            final HttpHost target = scope.route.getTargetHost();
+            runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, target);
+            throw Admission.overflow(PoolOverflowException.Limit.MAX_REQUESTS,
+                    request.getMethod() + " " + Events.endpoint(target),
+                    ps.maxRequests + " requests already in flight (http2MaxRequests " + ps.maxRequests + ")");
+        }
+        final CallSlot slot = CallSlot.get();
+        final boolean coversBody = slot.coversBody;
+        slot.coversBody = false; // calls nested inside this one do not inherit it
+        final Call call = new Call(runtime, ps, request.getMethod(), runtime.seams.ticker().nanoTime(), coversBody);
         call.retryNonIdempotentOverride = context.getAttribute(RETRY_NON_IDEMPOTENT_ATTRIBUTE) == Boolean.TRUE;
-        context.setAttribute(Call.ATTRIBUTE, call);
-        runtime.budget.callStarted();
+        final Call outer = slot.current;
+        slot.current = call;
         runtime.watch(call);
         boolean handedOver = false;
         try {
             final ClassicHttpResponse response = chain.proceed(request, scope);
-            handedOver = coversBody;
+            if (coversBody) {
+                slot.handedOver = call;
+                handedOver = true;
+            }
             return response;
         } finally {
+            slot.current = outer;
             context.setAttribute(ATTEMPTS_ATTRIBUTE, call.attempts);
             if (!handedOver) {
-                end(call, context);
+                end(call);
             }
         }
     }
 
     /**
-     * Ends the call whose body the caller has finished reading.
+     * Marks the next call on this thread as covering the reading of its body (the caller reads it
+     * inside {@code execute(request, handler)}).
      *
-     * @param context the call's context
-     * @return true if the overall deadline fired while the call was open
+     * @return the previous setting, to give back to {@link #afterBodyCall(boolean, Object)}
      */
-    public static boolean endCall(HttpClientContext context) {
-        final Object call = context.getAttribute(Call.ATTRIBUTE);
-        if (call instanceof Call) {
-            final Call c = (Call) call;
-            final boolean fired = c.deadlineFired();
-            end(c, context);
-            return fired;
-        }
-        return false;
+    public static Object beforeBodyCall() {
+        final CallSlot slot = CallSlot.get();
+        final Object previous = slot.handedOver;
+        slot.handedOver = null;
+        slot.coversBody = true;
+        return previous;
     }
 
     /**
-     * Builds the exception for a call whose deadline fired while the caller read the body.
+     * Ends the call whose body the caller has finished reading (if the chain handed one over) and
+     * restores the thread's previous state.
      *
-     * @param context the call's context
-     * @param cause   the I/O error the cancellation caused
-     * @return the deadline exception, or {@code cause} when the deadline did not fire
+     * @param previous what {@link #beforeBodyCall()} returned
+     * @param failure  the I/O error the caller saw, or null
+     * @return the exception to throw: a {@link DeadlineExceededException} when the overall deadline
+     *         fired while the call was open, otherwise {@code failure}
      */
-    public static IOException deadlineOrCause(HttpClientContext context, IOException cause) {
-        final Object call = context.getAttribute(Call.ATTRIBUTE);
-        if (call instanceof Call && ((Call) call).deadlineFired()) {
-            final Call c = (Call) call;
-            final dev.sturdy.DeadlineExceededException e = new dev.sturdy.DeadlineExceededException(
-                    Events.endpoint(c.target()), c.method, c.state.responseTimeout, c.attempts);
-            e.initCause(cause);
-            return e;
+    public static IOException afterBodyCall(Object previous, IOException failure) {
+        final CallSlot slot = CallSlot.get();
+        final Call call = slot.handedOver;
+        slot.handedOver = (Call) previous;
+        slot.coversBody = false;
+        if (call == null) {
+            return failure;
         }
-        return cause;
+        final boolean fired = call.deadlineFired();
+        end(call);
+        if (failure == null || !fired || failure instanceof DeadlineExceededException) {
+            return failure;
+        }
+        final DeadlineExceededException e = new DeadlineExceededException(
+                Events.endpoint(call.target()), call.method, call.state.responseTimeout, call.attempts);
+        e.initCause(failure);
+        return e;
     }
 
-    private static void end(Call call, HttpClientContext context) {
+    private static void end(Call call) {
         call.finish();
         call.runtime.budget.callEnded();
-        context.removeAttribute(Call.ATTRIBUTE);
     }
 }

@@ -69,6 +69,6 @@ public final class ClassicInstaller {
     }
 
     private static Timeout timeout(Duration d) {
-        return Timeout.ofMilliseconds(Math.max(1, d.toMillis()));
+        return Timeout.ofMilliseconds(Math.max(1, PolicyState.nanos(d) / 1_000_000));
     }
 }

@@ -17,9 +17,9 @@ final class DispatchMarker implements ExecChainHandler {
     @Override
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
-        final Object call = scope.clientContext.getAttribute(Call.ATTRIBUTE);
-        if (call instanceof Call) {
-            ((Call) call).dispatched = true;
+        final Call call = CallSlot.get().current;
+        if (call != null) {
+            call.dispatched = true;
         }
         return chain.proceed(request, scope);
     }

@@ -1,5 +1,6 @@
 package dev.sturdy.httpclient5.internal;
 
+import dev.sturdy.PoolOverflowException;
 import dev.sturdy.internal.retry.FailureClass;
 import java.io.EOFException;
 import java.io.InterruptedIOException;
@@ -28,7 +29,7 @@ final class Failures {
     }
 
     static FailureClass classify(Throwable failure, boolean dispatched) {
-        if (failure instanceof ConnectionRequestTimeoutException) {
+        if (failure instanceof PoolOverflowException || failure instanceof ConnectionRequestTimeoutException) {
             return FailureClass.LOCAL_REJECTION; // our own pool saturation, never the endpoint's fault
         }
         if (failure instanceof ConnectTimeoutException || failure instanceof ConnectException
@@ -61,6 +62,17 @@ final class Failures {
             return dispatched ? FailureClass.RESET : FailureClass.OTHER;
         }
         return FailureClass.OTHER;
+    }
+
+    /**
+     * HttpClient wraps what a connection lease throws ({@code RequestFailedException("Request execution
+     * failed", cause)}); the caller should see sturdy's overflow itself.
+     *
+     * @return the overflow behind {@code failure}, or {@code failure} unchanged
+     */
+    static Exception unwrapOverflow(Exception failure) {
+        final Throwable cause = failure.getCause();
+        return cause instanceof PoolOverflowException ? (PoolOverflowException) cause : failure;
     }
 
     private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {

@@ -2,6 +2,7 @@ package dev.sturdy.httpclient5.internal;
 
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.io.ConnectionEndpoint;
@@ -15,18 +16,47 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * HttpClient's pooling connection manager with the sturdy client's lifecycle attached: closing it
- * (which HttpClient does when the client is closed) also stops the client's sturdy runtime, so no
+ * HttpClient's pooling connection manager with sturdy's admission control ({@link Admission}: a
+ * bounded pending-request queue that fails fast) and the sturdy client's lifecycle attached: closing
+ * it (which HttpClient does when the client is closed) also stops the client's sturdy runtime, so no
  * sturdy thread outlives the client, whichever way it was built.
  */
 public final class SturdyConnectionManager implements HttpClientConnectionManager, ConnPoolControl<HttpRoute> {
 
     private final PoolingHttpClientConnectionManager pool;
     private final ClientRuntime runtime;
+    private final int maxTotal;
+    private final int maxPerRoute;
+    /** Connections leased and not yet released or discarded. */
+    final AtomicInteger leased = new AtomicInteger();
+    /** Requests waiting for a connection. */
+    final AtomicInteger pending = new AtomicInteger();
 
     SturdyConnectionManager(PoolingHttpClientConnectionManager pool, ClientRuntime runtime) {
         this.pool = pool;
         this.runtime = runtime;
+        // read once: the pool's getters take its lock
+        this.maxTotal = pool.getMaxTotal();
+        this.maxPerRoute = pool.getDefaultMaxPerRoute();
+    }
+
+    /** @return true when a new lease for the route would have to wait for a connection */
+    boolean saturated(HttpRoute route) {
+        if (leased.get() >= maxTotal) {
+            return true;
+        }
+        // only when the per-endpoint limit is below the total is a per-route look-up (under the pool's lock) needed
+        return maxPerRoute < maxTotal && pool.getStats(route).getLeased() >= maxPerRoute;
+    }
+
+    /** @return requests waiting for a connection right now */
+    public int pendingRequests() {
+        return pending.get();
+    }
+
+    /** @return connections leased right now, as sturdy counts them */
+    public int leasedConnections() {
+        return leased.get();
     }
 
     /** @return the pool underneath */
@@ -41,11 +71,12 @@ public final class SturdyConnectionManager implements HttpClientConnectionManage
 
     @Override
     public LeaseRequest lease(String id, HttpRoute route, Timeout requestTimeout, Object state) {
-        return pool.lease(id, route, requestTimeout, state);
+        return Admission.admit(this, runtime, id, route, requestTimeout, state);
     }
 
     @Override
     public void release(ConnectionEndpoint endpoint, Object newState, TimeValue validDuration) {
+        leased.decrementAndGet();
         pool.release(endpoint, newState, validDuration);
     }
 

@@ -1,0 +1,120 @@
+package dev.sturdy.httpclient5.internal;
+
+import dev.sturdy.PoolOverflowException;
+import dev.sturdy.event.ResilienceCounter;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.io.ConnectionEndpoint;
+import org.apache.hc.client5.http.io.LeaseRequest;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lease of a pooled connection under sturdy's admission control (SPEC 5). When the pool has a
+ * free connection the lease goes ahead untouched. When every connection is busy the request joins the
+ * pending queue, which holds at most {@code http1MaxPendingRequests}: one more is refused at once with
+ * a {@link PoolOverflowException}, as Envoy does, instead of HttpClient's unbounded queue. A queued
+ * request waits at most {@code maxPendingWait}, and never past its call's deadline.
+ *
+ * <p>Every path gives back what it took: the pending place when the wait ends in any way (connection,
+ * timeout, interrupt, cancel), the leased count when the connection is released or discarded.
+ */
+final class Admission implements LeaseRequest {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sturdy.httpclient5");
+
+    private final SturdyConnectionManager manager;
+    private final LeaseRequest inner;
+    private final HttpRoute route;
+    private final PolicyState state;
+    /** Non-null when this lease joined the pending queue; cleared when the place is given back. */
+    private final AtomicBoolean queued;
+    private final PoolOverflowException refused;
+
+    private Admission(SturdyConnectionManager manager, LeaseRequest inner, HttpRoute route, PolicyState state,
+                      boolean queued, PoolOverflowException refused) {
+        this.manager = manager;
+        this.inner = inner;
+        this.route = route;
+        this.state = state;
+        this.queued = queued ? new AtomicBoolean(true) : null;
+        this.refused = refused;
+    }
+
+    static LeaseRequest admit(SturdyConnectionManager manager, ClientRuntime runtime, String id, HttpRoute route,
+                              Timeout requestTimeout, Object userState) {
+        final PolicyState ps = runtime.state();
+        if (!manager.saturated(route)) {
+            return new Admission(manager, manager.pool().lease(id, route, requestTimeout, userState), route, ps,
+                    false, null);
+        }
+        final HttpHost target = route.getTargetHost();
+        runtime.counters.increment(ResilienceCounter.CX_OVERFLOW, target);
+        final int waiting = manager.pending.incrementAndGet();
+        if (waiting > ps.maxPendingRequests) {
+            manager.pending.decrementAndGet();
+            runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, target);
+            final PoolOverflowException e = overflow(PoolOverflowException.Limit.PENDING_REQUESTS,
+                    Events.endpoint(target), "no connection free and " + (waiting - 1)
+                            + " requests already waiting (http1MaxPendingRequests " + ps.maxPendingRequests + ")");
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}", e.getMessage());
+            }
+            return new Admission(manager, null, route, ps, false, e);
+        }
+        return new Admission(manager, manager.pool().lease(id, route, requestTimeout, userState), route, ps,
+                true, null);
+    }
+
+    static PoolOverflowException overflow(PoolOverflowException.Limit limit, String subject, String why) {
+        return new PoolOverflowException(limit, subject + " refused: " + why);
+    }
+
+    @Override
+    public ConnectionEndpoint get(Timeout timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        if (refused != null) {
+            throw new ExecutionException(refused);
+        }
+        Timeout wait = timeout;
+        if (queued != null) {
+            long nanos = Math.min(timeout == null || timeout.isDisabled() ? Long.MAX_VALUE : timeout.toNanoseconds(),
+                    state.maxPendingWaitNanos);
+            final Call call = CallSlot.get().current;
+            if (call != null) {
+                nanos = Math.min(nanos, Math.max(1, call.remainingNanos(call.runtime.seams.ticker().nanoTime())));
+            }
+            wait = Timeout.of(nanos, TimeUnit.NANOSECONDS);
+        }
+        try {
+            final ConnectionEndpoint endpoint = inner.get(wait);
+            manager.leased.incrementAndGet();
+            return endpoint;
+        } catch (TimeoutException e) {
+            final TimeoutException timedOut = new TimeoutException("waited " + Duration.ofNanos(wait.toNanoseconds())
+                    + " for a connection to " + Events.endpoint(route.getTargetHost()) + " (maxPendingWait "
+                    + state.maxPendingWait + ", " + manager.pending.get() + " waiting)");
+            timedOut.initCause(e);
+            throw timedOut;
+        } finally {
+            leaveQueue();
+        }
+    }
+
+    @Override
+    public boolean cancel() {
+        leaveQueue();
+        return inner == null || inner.cancel();
+    }
+
+    private void leaveQueue() {
+        if (queued != null && queued.compareAndSet(true, false)) {
+            manager.pending.decrementAndGet();
+        }
+    }
+}
