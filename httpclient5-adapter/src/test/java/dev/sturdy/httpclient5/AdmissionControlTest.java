@@ -223,7 +223,7 @@ class AdmissionControlTest {
             AtomicInteger cancelled = new AtomicInteger();
             AtomicInteger outcomes = new AtomicInteger();
             try {
-                assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+                assertTimeoutPreemptively(Duration.ofSeconds(300), () -> { // a hang detector: ~7 s on a quiet machine
                     List<Future<?>> futures = new ArrayList<>();
                     for (int t = 0; t < 8; t++) {
                         final long threadSeed = random.nextLong();

@@ -221,7 +221,7 @@ class FaultServerTest {
             long start = System.nanoTime();
             server.close();
             assertThat(client.readToEnd()).isEmpty();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         } finally {
             server.close();
         }
@@ -241,7 +241,7 @@ class FaultServerTest {
             assertThat(FixtureThreads.liveThreads(server.threadNamePrefix())).hasSize(4); // acceptor + 3 connections
             long start = System.nanoTime();
             server.close();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(delayed.readToEnd()).isEmpty();
             assertThat(idle.readToEnd()).isEmpty();
         }
@@ -272,6 +272,22 @@ class FaultServerTest {
             server.awaitOpenConnectionCount(0, WAIT);
             assertThat(server.connectionCount()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void dropsMalformedRequestsWithoutFailingTheServer() throws Exception {
+        try (FaultServer server = FaultServer.start()) {
+            try (RawHttp client = RawHttp.connect(server.port())) {
+                assertThat(client.send("GET / HTTP/1.1\r\nBad Name: v\r\n\r\n").readToEnd()).isEmpty();
+            }
+            try (RawHttp client = RawHttp.connect(server.port())) {
+                assertThat(client.send("NONSENSE\r\n\r\n").readToEnd()).isEmpty();
+            }
+            try (RawHttp client = RawHttp.connect(server.port())) {
+                assertThat(client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse()).startsWith("HTTP/1.1 200");
+            }
+            assertThat(server.requestCount()).isEqualTo(1);
+        } // close() would throw if a connection handler had failed
     }
 
     @Test

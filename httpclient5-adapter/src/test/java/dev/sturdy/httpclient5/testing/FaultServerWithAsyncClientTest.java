@@ -9,6 +9,7 @@ import java.net.URI;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -33,7 +34,9 @@ import org.junit.jupiter.api.Test;
  */
 class FaultServerWithAsyncClientTest {
 
+    /** Only for the tests about timeouts; every other request has a generous one. */
     private static final Timeout TIMEOUT = Timeout.ofMilliseconds(300);
+    private static final Timeout GENEROUS = Timeout.ofSeconds(5);
 
     private FaultServer server;
     private PoolingAsyncClientConnectionManager pool;
@@ -43,14 +46,14 @@ class FaultServerWithAsyncClientTest {
     void start() {
         server = FaultServer.start();
         pool = PoolingAsyncClientConnectionManagerBuilder.create()
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(TIMEOUT).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(GENEROUS).build())
                 .setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(TIMEOUT).build())
                 .build();
         client = HttpAsyncClients.custom()
                 .setConnectionManager(pool)
                 .setIOReactorConfig(IOReactorConfig.custom().setSelectInterval(TimeValue.ofMilliseconds(50)).build())
                 .disableAutomaticRetries()
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(TIMEOUT).build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(GENEROUS).build())
                 .build();
         client.start();
     }
@@ -67,8 +70,15 @@ class FaultServerWithAsyncClientTest {
     }
 
     private SimpleHttpResponse get(URI uri) throws Exception {
+        return get(uri, GENEROUS);
+    }
+
+    private SimpleHttpResponse get(URI uri, Timeout responseTimeout) throws Exception {
+        SimpleHttpRequest request = SimpleRequestBuilder.get(uri)
+                .setRequestConfig(RequestConfig.custom().setResponseTimeout(responseTimeout).build())
+                .build();
         try {
-            return client.execute(SimpleRequestBuilder.get(uri).build(), null).get(5, TimeUnit.SECONDS);
+            return client.execute(request, null).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw (Exception) e.getCause();
         }
@@ -116,7 +126,7 @@ class FaultServerWithAsyncClientTest {
     void silentServerTripsTheResponseTimeout() {
         server.enqueue(Fault.silent());
 
-        assertThatThrownBy(() -> get(server.uri("/a")))
+        assertThatThrownBy(() -> get(server.uri("/a"), TIMEOUT))
                 .isExactlyInstanceOf(SocketTimeoutException.class)
                 .hasMessage("300 MILLISECONDS");
     }

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FaultServerWithHttpClientTest {
 
-    private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(400);
+    /** Only for the tests about timeouts; every other request has a generous one. */
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(300);
     private static final Duration WAIT = Duration.ofSeconds(2);
 
     private FaultServer server;
@@ -34,7 +35,7 @@ class FaultServerWithHttpClientTest {
     @BeforeEach
     void start() {
         server = FaultServer.start();
-        client = TestClient.withResponseTimeout(RESPONSE_TIMEOUT);
+        client = TestClient.create();
     }
 
     @AfterEach
@@ -163,7 +164,7 @@ class FaultServerWithHttpClientTest {
         server.enqueue(Fault.silent());
         long start = System.nanoTime();
 
-        assertThatThrownBy(() -> client.get(server.uri("/a")))
+        assertThatThrownBy(() -> client.get(server.uri("/a"), RESPONSE_TIMEOUT))
                 .isExactlyInstanceOf(SocketTimeoutException.class)
                 .hasMessage("Read timed out");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(RESPONSE_TIMEOUT);
@@ -172,13 +173,14 @@ class FaultServerWithHttpClientTest {
 
     @Test
     void slowDripNeverTripsAResponseTimeoutLongerThanItsInterval() throws Exception {
-        Fault.SlowDrip drip = Fault.slowDrip("abcdef", Duration.ofMillis(50));
+        Fault.SlowDrip drip = Fault.slowDrip("0123456789abcde", Duration.ofMillis(40));
+        assertThat(drip.minimumDuration()).isEqualTo(RESPONSE_TIMEOUT.multipliedBy(2));
         server.enqueue(drip);
         long start = System.nanoTime();
 
-        TestClient.Response response = client.get(server.uri("/a"));
+        TestClient.Response response = client.get(server.uri("/a"), RESPONSE_TIMEOUT);
 
-        assertThat(response.body()).isEqualTo("abcdef");
+        assertThat(response.body()).isEqualTo("0123456789abcde");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(drip.minimumDuration());
     }
 
@@ -186,7 +188,7 @@ class FaultServerWithHttpClientTest {
     void slowDripTripsAResponseTimeoutShorterThanItsInterval() {
         server.enqueue(Fault.slowDrip("abc", RESPONSE_TIMEOUT.multipliedBy(3)));
 
-        assertThatThrownBy(() -> client.get(server.uri("/a")))
+        assertThatThrownBy(() -> client.get(server.uri("/a"), RESPONSE_TIMEOUT))
                 .isExactlyInstanceOf(SocketTimeoutException.class)
                 .hasMessage("Read timed out");
     }
@@ -204,7 +206,7 @@ class FaultServerWithHttpClientTest {
     void delayLongerThanTheResponseTimeoutTripsIt() {
         server.enqueue(Fault.ok().delayedBy(RESPONSE_TIMEOUT.multipliedBy(3)));
 
-        assertThatThrownBy(() -> client.get(server.uri("/a")))
+        assertThatThrownBy(() -> client.get(server.uri("/a"), RESPONSE_TIMEOUT))
                 .isExactlyInstanceOf(SocketTimeoutException.class)
                 .hasMessage("Read timed out");
     }

@@ -71,7 +71,11 @@ final class Http1RequestReader {
             if (colon <= 0) {
                 throw new IOException("malformed header line: " + line);
             }
-            headers.add(new HeaderField(line.substring(0, colon).trim(), line.substring(colon + 1).trim()));
+            try {
+                headers.add(new HeaderField(line.substring(0, colon).trim(), line.substring(colon + 1).trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("malformed header line: " + line, e);
+            }
         }
         return new Head(parts[0], parts[1], parts[2], headers);
     }

@@ -91,7 +91,7 @@ class LogCaptureTest {
 
     @Test
     void capturesHttpClientsOwnDebugLoggingIncludingHeaders() throws Exception {
-        try (FaultServer server = FaultServer.start(); TestClient client = TestClient.withResponseTimeout(Duration.ofSeconds(1));
+        try (FaultServer server = FaultServer.start(); TestClient client = TestClient.create();
                 LogCapture logs = LogCapture.start()) {
             HttpGet get = new HttpGet(server.uri("/a"));
             get.addHeader("Authorization", "Bearer " + SECRET);

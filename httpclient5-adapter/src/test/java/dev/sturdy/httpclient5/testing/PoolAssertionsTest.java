@@ -15,7 +15,7 @@ class PoolAssertionsTest {
 
     @Test
     void passesWhenEveryConnectionWasReleased() throws Exception {
-        try (FaultServer server = FaultServer.start(); TestClient client = TestClient.withResponseTimeout(Duration.ofSeconds(1))) {
+        try (FaultServer server = FaultServer.start(); TestClient client = TestClient.create()) {
             client.get(server.uri("/a"));
             client.get(server.uri("/b"));
 
@@ -27,7 +27,7 @@ class PoolAssertionsTest {
     @Test
     void failsWithTotalAndRouteStatsWhileAResponseIsStillOpen() throws Exception {
         try (FaultServer server = FaultServer.start(Fault.ok("body"));
-                TestClient client = TestClient.withResponseTimeout(Duration.ofSeconds(1))) {
+                TestClient client = TestClient.create()) {
             ClassicHttpResponse leaked = client.open(server.uri("/leak"));
             try {
                 assertThatThrownBy(() -> PoolAssertions.assertAllReleased(client.pool(), Duration.ofMillis(50)))
@@ -44,7 +44,7 @@ class PoolAssertionsTest {
 
     @Test
     void waitsForAReleaseThatHappensWhileItPolls() throws Exception {
-        try (FaultServer server = FaultServer.start(); TestClient client = TestClient.withResponseTimeout(Duration.ofSeconds(1))) {
+        try (FaultServer server = FaultServer.start(); TestClient client = TestClient.create()) {
             ClassicHttpResponse open = client.open(server.uri("/late-release"));
             CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
                 try {

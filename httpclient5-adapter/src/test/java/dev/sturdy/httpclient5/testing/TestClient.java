@@ -19,8 +19,9 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * A plain Apache HttpClient 5 classic client for the fixtures' own tests: no automatic retries,
- * short timeouts, its own pool so each test can check the pool is released.
+ * A plain Apache HttpClient 5 classic client for the fixtures' own tests: no automatic retries, its
+ * own pool so each test can check the pool is released. Timeouts are generous unless a test is about
+ * a timeout, so a loaded CI machine cannot turn a slow server thread into a spurious timeout.
  */
 final class TestClient implements AutoCloseable {
 
@@ -58,9 +59,11 @@ final class TestClient implements AutoCloseable {
                 .build();
     }
 
-    /** 1 s connect and handshake timeouts, 1 s response timeout. */
-    static TestClient withResponseTimeout(Duration responseTimeout) {
-        return new TestClient(Duration.ofSeconds(1), Duration.ofSeconds(1), responseTimeout);
+    static final Duration GENEROUS = Duration.ofSeconds(5);
+
+    /** Generous (5 s) connect, handshake and response timeouts. */
+    static TestClient create() {
+        return new TestClient(GENEROUS, GENEROUS, GENEROUS);
     }
 
     PoolingHttpClientConnectionManager pool() {
@@ -69,6 +72,13 @@ final class TestClient implements AutoCloseable {
 
     Response get(URI uri) throws IOException {
         return execute(new HttpGet(uri));
+    }
+
+    /** A GET whose response timeout (a socket read timeout) is {@code responseTimeout}. */
+    Response get(URI uri, Duration responseTimeout) throws IOException {
+        HttpGet get = new HttpGet(uri);
+        get.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(responseTimeout)).build());
+        return execute(get);
     }
 
     Response execute(ClassicHttpRequest request) throws IOException {
