@@ -10,4 +10,5 @@ module dev.sturdy.core {
     exports dev.sturdy.event;
     exports dev.sturdy.internal.retry to dev.sturdy.httpclient5;
     exports dev.sturdy.internal.runtime to dev.sturdy.httpclient5;
+    exports dev.sturdy.internal.ejection to dev.sturdy.httpclient5;
 }

@@ -11,7 +11,13 @@
  *   <li>{@link dev.sturdy.TcpRetryPolicy}: connect attempts.</li>
  *   <li>{@link dev.sturdy.CircuitBreakerPolicy}: outlier ejection per endpoint.</li>
  *   <li>{@link dev.sturdy.ConnectionPoolPolicy}: connection and admission limits.</li>
+ *   <li>{@link dev.sturdy.EndpointGroup}: a logical service spread over several replicas, with an
+ *       optional {@link dev.sturdy.HealthCheckPolicy}.</li>
  * </ul>
+ *
+ * <p>What a client throws when it refuses a call itself: {@link dev.sturdy.DeadlineExceededException},
+ * {@link dev.sturdy.PerTryTimeoutException}, {@link dev.sturdy.PoolOverflowException},
+ * {@link dev.sturdy.EndpointEjectedException}.
  *
  * <p>Every policy is a final, immutable class with a {@code builder()}, {@code toBuilder()}, value
  * equality and a {@code toString} showing every setting; every default is a {@code DEFAULT_*} constant.

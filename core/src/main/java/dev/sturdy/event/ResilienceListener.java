@@ -63,4 +63,28 @@ public interface ResilienceListener {
      */
     default void onTimeout(TimeoutEvent event) {
     }
+
+    /**
+     * An endpoint was ejected after errors in a row or failed health checks.
+     *
+     * @param event which endpoint, why, for how long and until when
+     */
+    default void onEndpointEjected(EndpointEjectedEvent event) {
+    }
+
+    /**
+     * An ejected endpoint was admitted again.
+     *
+     * @param event which endpoint, why and how long it was ejected
+     */
+    default void onEndpointRestored(EndpointRestoredEvent event) {
+    }
+
+    /**
+     * A call failed fast because its endpoint, or every member of its endpoint group, is ejected.
+     *
+     * @param event the call and when an endpoint will be tried again
+     */
+    default void onCircuitRejected(CircuitRejectedEvent event) {
+    }
 }

@@ -86,7 +86,9 @@ public final class Counters implements ResilienceMetrics {
             return;
         }
         final long cutoff = times[times.length / 2];
-        endpoints.values().removeIf(e -> e.lastUsedNanos - cutoff <= 0);
+        // an ejected endpoint gets no traffic, so it looks idle; its ejections_active gauge must survive
+        final int gauge = ResilienceCounter.EJECTIONS_ACTIVE.ordinal();
+        endpoints.values().removeIf(e -> e.lastUsedNanos - cutoff <= 0 && e.adders[gauge].sum() == 0);
     }
 
     @Override
