@@ -40,8 +40,10 @@ public interface ResilienceListener {
     }
 
     /**
-     * The call ended without success after using every retry the policy allows (or when no further
-     * retry was allowed for another reason, such as idempotency or the deadline).
+     * The call ended without success after using every retry the policy allows, or when no further
+     * retry was allowed for another reason: idempotency, a body that cannot be sent again, the retry
+     * budget, or a wait that would end after the deadline. A call cut short by its overall deadline
+     * while an attempt runs is reported by {@link #onTimeout} instead.
      *
      * @param event the attempts made and why no further retry was made
      */

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param method      the request method
  * @param endpoint    {@code scheme://host:port} of the failed attempt's target
- * @param retry       the 1-based number of this retry (attempt number minus one)
+ * @param retry       the 1-based number of this retry within the current redirect hop (each hop of a
+ *                    redirected call has its own retries; without redirects, the attempt number minus one)
  * @param reason      the retry condition that matched, e.g. {@code "5xx"} or {@code "connect-failure"}
  * @param delay       how long the call waits before the retry starts
  * @param delaySource where the delay came from

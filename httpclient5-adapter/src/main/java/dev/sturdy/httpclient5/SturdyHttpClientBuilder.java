@@ -1,9 +1,12 @@
 package dev.sturdy.httpclient5;
 
+import dev.sturdy.EndpointGroup;
 import dev.sturdy.ResiliencePolicy;
 import dev.sturdy.httpclient5.internal.ClassicInstaller;
 import dev.sturdy.httpclient5.internal.Seams;
 import dev.sturdy.httpclient5.internal.SturdyConnectionManager;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -27,6 +30,7 @@ public final class SturdyHttpClientBuilder extends HttpClientBuilder {
     private final ResiliencePolicy policy;
     private Consumer<PoolingHttpClientConnectionManagerBuilder> poolCustomizer = b -> { };
     private Seams seams = Seams.SYSTEM;
+    private final List<EndpointGroup> groups = new ArrayList<>();
     private boolean built;
 
     SturdyHttpClientBuilder(ResiliencePolicy policy) {
@@ -44,6 +48,22 @@ public final class SturdyHttpClientBuilder extends HttpClientBuilder {
     public SturdyHttpClientBuilder connectionManager(Consumer<PoolingHttpClientConnectionManagerBuilder> customizer) {
         Objects.requireNonNull(customizer, "customizer");
         this.poolCustomizer = this.poolCustomizer.andThen(customizer);
+        return this;
+    }
+
+    /**
+     * Spreads requests for a logical service over several replicas. A request whose scheme, host and
+     * port are the group's service (e.g. {@code http://orders/api/1}) is sent to one of its members;
+     * each attempt picks a member that is not ejected (round-robin or least-outstanding), a retry
+     * prefers a member not tried yet in the call, and the group's health check, if any, probes the
+     * members in the background. The {@code Host} header stays the service's name. With a
+     * {@link dev.sturdy.CircuitBreakerPolicy} in the policy, failing members are ejected.
+     *
+     * @param group the group; one group per service
+     * @return this builder
+     */
+    public SturdyHttpClientBuilder endpointGroup(EndpointGroup group) {
+        groups.add(Objects.requireNonNull(group, "group"));
         return this;
     }
 
@@ -65,7 +85,8 @@ public final class SturdyHttpClientBuilder extends HttpClientBuilder {
             throw new IllegalStateException("build: called twice (expected: one client per SturdyHttpClientBuilder)");
         }
         built = true;
-        final SturdyConnectionManager manager = ClassicInstaller.install(policy, this, seams, poolCustomizer);
+        final SturdyConnectionManager manager = ClassicInstaller.install(policy, this, seams, poolCustomizer,
+                List.copyOf(groups));
         final CloseableHttpClient client = super.build();
         return new SturdyHttpClient(client, manager);
     }

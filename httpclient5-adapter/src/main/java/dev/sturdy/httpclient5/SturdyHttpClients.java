@@ -3,6 +3,7 @@ package dev.sturdy.httpclient5;
 import dev.sturdy.ResiliencePolicy;
 import dev.sturdy.httpclient5.internal.ClassicInstaller;
 import dev.sturdy.httpclient5.internal.Seams;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
@@ -71,7 +72,7 @@ public final class SturdyHttpClients {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(builder, "builder");
         Objects.requireNonNull(poolCustomizer, "poolCustomizer");
-        ClassicInstaller.install(policy, builder, Seams.SYSTEM, poolCustomizer);
+        ClassicInstaller.install(policy, builder, Seams.SYSTEM, poolCustomizer, List.of());
         return builder;
     }
 }

@@ -68,9 +68,11 @@ public final class DeadlineWatchdog implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile boolean idle;
+    private volatile boolean started;
 
     /**
-     * Starts the watchdog thread (a daemon named {@code sturdy-deadline-N}).
+     * Creates the watchdog; its thread (a daemon named {@code sturdy-deadline-N}) starts with the first
+     * registration, so a client that is never used (or never built) starts no thread.
      *
      * @param ticker    time source
      * @param tickNanos how often live deadlines are checked
@@ -80,7 +82,15 @@ public final class DeadlineWatchdog implements AutoCloseable {
         this.tickNanos = tickNanos;
         this.thread = new Thread(this::run, "sturdy-deadline-" + THREAD_IDS.incrementAndGet());
         this.thread.setDaemon(true);
-        this.thread.start();
+    }
+
+    private void startOnce() {
+        synchronized (thread) {
+            if (!started && !closed) {
+                started = true;
+                thread.start();
+            }
+        }
     }
 
     /**
@@ -89,6 +99,9 @@ public final class DeadlineWatchdog implements AutoCloseable {
      * @param entry the call to watch
      */
     public void register(Entry entry) {
+        if (!started) {
+            startOnce();
+        }
         Entry head;
         do {
             head = incoming.get();
@@ -150,7 +163,12 @@ public final class DeadlineWatchdog implements AutoCloseable {
     /** Stops the watchdog thread and waits for it to end. Deadlines of calls still running no longer fire. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (thread) {
+            closed = true;
+            if (!started) {
+                return;
+            }
+        }
         LockSupport.unpark(thread);
         boolean interrupted = false;
         while (thread.isAlive()) {

@@ -1,10 +1,14 @@
 package dev.sturdy.httpclient5.internal;
 
 import dev.sturdy.DeadlineExceededException;
+import dev.sturdy.EndpointEjectedException;
 import dev.sturdy.PerTryTimeoutException;
 import dev.sturdy.event.DelaySource;
 import dev.sturdy.event.ResilienceCounter;
 import dev.sturdy.event.TimeoutKind;
+import dev.sturdy.internal.ejection.EndpointSelector;
+import dev.sturdy.internal.ejection.EndpointState;
+import dev.sturdy.internal.ejection.OutlierDetector;
 import dev.sturdy.internal.retry.FailureClass;
 import dev.sturdy.internal.retry.RetryDecision;
 import dev.sturdy.internal.runtime.Counters;
@@ -12,6 +16,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.concurrent.Cancellable;
@@ -22,6 +27,7 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.URIScheme;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
@@ -51,13 +57,20 @@ final class AttemptHandler implements ExecChainHandler {
             return chain.proceed(request, scope); // not one of our calls (cannot happen when installed by sturdy)
         }
         final PolicyState ps = call.state;
-        final HttpHost target = scope.route.getTargetHost();
+        call.method = request.getMethod(); // this hop's method: idempotency is judged on what is sent
+        final HttpHost service = scope.route.getTargetHost();
+        final OutlierDetector detector = runtime.endpoints.detector;
+        final EndpointSelector group = detector == null ? null : runtime.endpoints.group(service);
         final Cancellable exchange = scope.execRuntime instanceof Cancellable ? (Cancellable) scope.execRuntime : null;
         final Counters counters = runtime.counters;
         final HttpEntity body = scope.originalRequest.getEntity();
         call.bodyRepeatable = body == null || body.isRepeatable();
 
         ClassicHttpRequest attemptRequest = request;
+        HttpHost target = service; // the endpoint of the current attempt (a group member, or the service)
+        ExecChain.Scope attemptScope = scope;
+        EndpointState endpointState = null;
+        long tried = 0L; // group members tried in this call (Envoy previous_hosts)
         int retries = 0;
         int connectFailures = 0;
         boolean holdingBudget = false;
@@ -71,6 +84,27 @@ final class AttemptHandler implements ExecChainHandler {
                 if (call.remainingNanos(start) <= 0) {
                     throw deadlineExceeded(call, target, earlier, null);
                 }
+                if (connectFailures == 0 && detector != null) {
+                    // choose the endpoint: a non-ejected group member, or the service itself if not ejected
+                    detector.sweepIfDue(start);
+                    if (group != null) {
+                        final int member = group.select(tried, start);
+                        if (member == EndpointSelector.NONE) {
+                            throw rejected(call, service, group.ejectedException(start), earlier);
+                        }
+                        tried |= 1L << member;
+                        endpointState = group.member(member);
+                        target = (HttpHost) group.key(member);
+                        attemptScope = new ExecChain.Scope(scope.exchangeId,
+                                new HttpRoute(target, null, URIScheme.HTTPS.same(target.getSchemeName())),
+                                scope.originalRequest, scope.execRuntime, scope.clientContext);
+                    } else if (detector.passiveEjection()) {
+                        endpointState = detector.endpoint(service);
+                        if (detector.isEjected(endpointState, start)) {
+                            throw rejected(call, service, detector.ejectedException(endpointState, start), earlier);
+                        }
+                    }
+                }
                 if (connectFailures == 0) {
                     call.attempts++;
                     counters.increment(ResilienceCounter.RQ_TOTAL, target);
@@ -78,10 +112,17 @@ final class AttemptHandler implements ExecChainHandler {
                 call.beginAttempt(exchange, target, start);
                 ClassicHttpResponse response = null;
                 Exception failure = null;
+                if (endpointState != null) {
+                    endpointState.requestStarted();
+                }
                 try {
-                    response = chain.proceed(attemptRequest, scope);
+                    response = chain.proceed(attemptRequest, attemptScope);
                 } catch (IOException | HttpException | RuntimeException e) {
                     failure = Failures.unwrapOverflow(e);
+                } finally {
+                    if (endpointState != null) {
+                        endpointState.requestEnded();
+                    }
                 }
                 if (holdingBudget) { // the retry that held the slot has completed
                     runtime.budget.release();
@@ -89,8 +130,14 @@ final class AttemptHandler implements ExecChainHandler {
                 }
 
                 if (response != null) {
+                    if (endpointState != null) {
+                        detector.onResponse(endpointState, response.getCode());
+                    }
                     call.respond(response);
                     final RetryDecision decision = decide(ps, call, retries);
+                    if (decision != RetryDecision.NO_RETRY_SUCCESS) { // a failed outcome, e.g. 503
+                        Events.attemptFailed(ps, call.method, target, call.attempts, "status " + response.getCode());
+                    }
                     long delay = -1;
                     DelaySource source = null;
                     String stop = null;
@@ -112,7 +159,6 @@ final class AttemptHandler implements ExecChainHandler {
                                 counters.increment(ResilienceCounter.RQ_RETRY_SUCCESS, target);
                             }
                         } else { // a failed outcome (e.g. 503) that is not retried further
-                            Events.attemptFailed(ps, call.method, target, call.attempts, "status " + response.getCode());
                             exhausted(ps, call, target, decision, stop);
                         }
                         if (call.coversBody) {
@@ -138,7 +184,6 @@ final class AttemptHandler implements ExecChainHandler {
                     if (fired == TimeoutKind.OVERALL) {
                         throw deadlineExceeded(call, target, earlier, null);
                     }
-                    Events.attemptFailed(ps, call.method, target, call.attempts, outcome);
                     retries = scheduleRetry(ps, call, target, decision, retries, delay, source, outcome, scope, earlier);
                     attemptRequest = freshCopy(request, scope);
                     continue;
@@ -175,6 +220,9 @@ final class AttemptHandler implements ExecChainHandler {
                     }
                 }
                 connectFailures = 0;
+                if (endpointState != null) {
+                    detector.onFailure(endpointState, failureClass); // overflow, cancel and the like do not count
+                }
                 call.fail(failureClass);
                 final String outcome = Failures.describe(failureClass, failure);
                 Events.attemptFailed(ps, call.method, target, call.attempts, outcome);
@@ -215,6 +263,13 @@ final class AttemptHandler implements ExecChainHandler {
         return copy;
     }
 
+    /** Every endpoint the call could use is ejected: fail fast, nothing is sent, nothing is retried. */
+    private static EndpointEjectedException rejected(Call call, HttpHost service, EndpointEjectedException e,
+                                                     List<Exception> earlier) {
+        Events.circuitRejected(call.state, call.method, service, call.attempts + 1, e.retryAt());
+        return withSuppressed(e, earlier);
+    }
+
     private static RetryDecision decide(PolicyState ps, Call call, int retries) {
         return ps.decider == null ? RetryDecision.NO_RETRY_SUCCESS : ps.decider.decide(call, retries);
     }
@@ -252,7 +307,7 @@ final class AttemptHandler implements ExecChainHandler {
                               List<Exception> earlier) throws IOException {
         final int retry = retries + 1;
         runtime.counters.increment(ResilienceCounter.RQ_RETRY, target);
-        Events.retryScheduled(ps, call.method, target, retry, decision.reason(), delayNanos, source, outcome);
+        Events.retryScheduled(ps, call.method, target, call.attempts, retry, decision.reason(), delayNanos, source, outcome);
         long left = delayNanos;
         try {
             while (left > 0) {

@@ -44,7 +44,8 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
 
     final ClientRuntime runtime;
     final PolicyState state;
-    final String method;
+    /** The method of the current redirect hop (a 303 turns a POST into a GET). */
+    String method;
     final long deadlineNanos;
     /** True when the caller reads the body inside the call ({@code execute(request, handler)}). */
     final boolean coversBody;

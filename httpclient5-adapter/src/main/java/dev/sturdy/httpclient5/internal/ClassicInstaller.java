@@ -1,8 +1,10 @@
 package dev.sturdy.httpclient5.internal;
 
+import dev.sturdy.EndpointGroup;
 import dev.sturdy.ResiliencePolicy;
 import dev.sturdy.TimeoutPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -46,14 +48,16 @@ public final class ClassicInstaller {
      * @param builder      the client builder to install into
      * @param seams        time, sleeping and randomness
      * @param poolCustomizer last changes to the pool builder (TLS strategy, DNS resolver ...)
+     * @param groups       endpoint groups: logical services spread over replicas
      * @return the connection manager of the client the builder will build; closing it (as closing the
      *         client does) stops the sturdy runtime
      */
     public static SturdyConnectionManager install(ResiliencePolicy policy, HttpClientBuilder builder, Seams seams,
-                                        Consumer<PoolingHttpClientConnectionManagerBuilder> poolCustomizer) {
+                                        Consumer<PoolingHttpClientConnectionManagerBuilder> poolCustomizer,
+                                        List<EndpointGroup> groups) {
         final PoolingHttpClientConnectionManagerBuilder poolBuilder = poolBuilder(policy);
         poolCustomizer.accept(poolBuilder);
-        final ClientRuntime runtime = new ClientRuntime(policy, seams);
+        final ClientRuntime runtime = new ClientRuntime(policy, seams, groups);
         final Duration pendingWait = policy.connectionPool().maxPendingWait().orElse(policy.timeouts().connectTimeout());
         final SturdyConnectionManager manager = new SturdyConnectionManager(poolBuilder.build(), runtime);
         builder.setConnectionManager(manager)

@@ -1,9 +1,11 @@
 package dev.sturdy.httpclient5.internal;
 
+import dev.sturdy.EndpointGroup;
 import dev.sturdy.ResiliencePolicy;
 import dev.sturdy.internal.runtime.Counters;
 import dev.sturdy.internal.runtime.DeadlineWatchdog;
 import dev.sturdy.internal.runtime.RetryBudgetTracker;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,17 +19,20 @@ public final class ClientRuntime implements AutoCloseable {
     final Seams seams;
     final Counters counters;
     final RetryBudgetTracker budget = new RetryBudgetTracker();
+    final Endpoints endpoints;
     private final DeadlineWatchdog watchdog;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param policy the initial policy
      * @param seams  time, sleeping and randomness
+     * @param groups the client's endpoint groups
      */
-    public ClientRuntime(ResiliencePolicy policy, Seams seams) {
+    public ClientRuntime(ResiliencePolicy policy, Seams seams, List<EndpointGroup> groups) {
         this.state = new PolicyState(policy);
         this.seams = seams;
         this.counters = new Counters(seams.ticker());
+        this.endpoints = new Endpoints(policy, groups, seams, counters);
         this.watchdog = new DeadlineWatchdog(seams.ticker(), seams.watchdogTickNanos());
     }
 
@@ -63,16 +68,25 @@ public final class ClientRuntime implements AutoCloseable {
         watchdog.register(call);
     }
 
+    /** @return true when a request path is set up for ejection or endpoint groups */
+    public boolean ejectionEnabled() {
+        return endpoints.detector != null;
+    }
+
     /** @return true while the deadline thread runs (false after {@link #close()}) */
     public boolean isRunning() {
         return watchdog.isRunning();
     }
 
-    /** Stops the deadline thread; idempotent. */
+    /** Stops the deadline thread and the health checks; idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            watchdog.close();
+            try {
+                endpoints.close();
+            } finally {
+                watchdog.close();
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sturdy.httpclient5.internal;
 
 import dev.sturdy.event.AttemptFailedEvent;
+import dev.sturdy.event.CircuitRejectedEvent;
 import dev.sturdy.event.DelaySource;
 import dev.sturdy.event.ResilienceListener;
 import dev.sturdy.event.RetriesExhaustedEvent;
@@ -36,11 +37,11 @@ final class Events {
         }
     }
 
-    static void retryScheduled(PolicyState ps, String method, HttpHost target, int retry, String reason,
+    static void retryScheduled(PolicyState ps, String method, HttpHost target, int attempt, int retry, String reason,
                         long delayNanos, DelaySource source, String outcome) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("retrying {} {}: attempt {} failed ({}); retry {} on {} in {} ms ({})", method,
-                    endpoint(target), retry, outcome, retry, reason, delayNanos / 1_000_000,
+                    endpoint(target), attempt, outcome, retry, reason, delayNanos / 1_000_000,
                     source.name().toLowerCase(java.util.Locale.ROOT));
         }
         final ResilienceListener l = ps.policy.listener();
@@ -52,7 +53,8 @@ final class Events {
 
     static void retriesExhausted(PolicyState ps, String method, HttpHost target, int attempts, String reason) {
         if (LOG.isDebugEnabled()) {
-            LOG.debug("not retrying {} {} after {} attempts: {}", method, endpoint(target), attempts, reason);
+            LOG.debug("not retrying {} {} after {} {}: {}", method, endpoint(target), attempts,
+                    attempts == 1 ? "attempt" : "attempts", reason);
         }
         final ResilienceListener l = ps.policy.listener();
         if (l != ResilienceListener.NONE) {
@@ -80,6 +82,16 @@ final class Events {
         final ResilienceListener l = ps.policy.listener();
         if (l != ResilienceListener.NONE) {
             safely(l, () -> l.onTimeout(new TimeoutEvent(method, endpoint(target), kind, timeout, attempt)));
+        }
+    }
+
+    static void circuitRejected(PolicyState ps, String method, HttpHost service, int attempt, java.time.Instant retryAt) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} refused: every endpoint is ejected, next try at {}", method, endpoint(service), retryAt);
+        }
+        final ResilienceListener l = ps.policy.listener();
+        if (l != ResilienceListener.NONE) {
+            safely(l, () -> l.onCircuitRejected(new CircuitRejectedEvent(method, endpoint(service), attempt, retryAt)));
         }
     }
 

@@ -37,14 +37,16 @@ final class Failures {
             return FailureClass.CONNECT_FAILURE;
         }
         if (failure instanceof SSLException) {
-            if (hasCause(failure, GeneralSecurityException.class)) {
-                return FailureClass.TLS_FAILURE; // bad certificate or similar: configuration, not transience
+            // Only a TLS error caused by the transport (reset, peer closed, read timeout during the
+            // handshake) is transient. Everything else the TLS layer says (untrusted or mismatched
+            // certificate, no common protocol or cipher) is configuration: never retried (SPEC 2.2).
+            final boolean transport = hasCause(failure, SocketException.class) || hasCause(failure, EOFException.class)
+                    || hasCause(failure, SocketTimeoutException.class);
+            if (!transport || failure instanceof javax.net.ssl.SSLPeerUnverifiedException
+                    || hasCause(failure, GeneralSecurityException.class)) {
+                return FailureClass.TLS_FAILURE;
             }
-            if (!dispatched) {
-                return FailureClass.CONNECT_FAILURE;
-            }
-            return hasCause(failure, SocketException.class) || hasCause(failure, EOFException.class)
-                    ? FailureClass.RESET : FailureClass.TLS_FAILURE;
+            return dispatched ? FailureClass.RESET : FailureClass.CONNECT_FAILURE;
         }
         if (failure instanceof SocketTimeoutException) {
             return dispatched ? FailureClass.PER_TRY_TIMEOUT : FailureClass.CONNECT_FAILURE;
