@@ -17,6 +17,8 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 /**
  * The smallest useful sturdy program: a client with the recommended policy calls a local server
  * whose first two answers are {@code 503}; sturdy retries and the caller sees the {@code 200}.
+ *
+ * <p>Thread-safety: stateless.
  */
 public final class QuickStart {
 
@@ -24,20 +26,24 @@ public final class QuickStart {
     }
 
     /**
-     * Runs the example against an embedded loopback server.
+     * Runs the example with {@link ResiliencePolicy#recommended()} against an embedded loopback server.
      *
      * @param args ignored
      * @throws IOException if the local server cannot start
      */
     public static void main(String[] args) throws IOException {
-        System.out.println(run());
+        System.out.println(run(ResiliencePolicy.recommended()));
     }
 
     /**
-     * @return what the call returned and how many attempts it took
+     * Calls a local server that answers {@code 503} twice, then {@code 200}, through a sturdy client
+     * with the given policy.
+     *
+     * @param policy the policy; {@link #main(String[])} uses {@link ResiliencePolicy#recommended()}
+     * @return what the call returned and how many attempts it took, e.g. {@code 200 hello after 3 attempts}
      * @throws IOException if the local server cannot start or the call fails
      */
-    public static String run() throws IOException {
+    public static String run(ResiliencePolicy policy) throws IOException {
         final AtomicInteger hits = new AtomicInteger();
         final HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hello", exchange -> {
@@ -49,7 +55,7 @@ public final class QuickStart {
             }
         });
         server.start();
-        try (SturdyHttpClient client = SturdyHttpClients.custom(ResiliencePolicy.recommended()).build()) {
+        try (SturdyHttpClient client = SturdyHttpClients.custom(policy).build()) {
             final HttpClientContext context = HttpClientContext.create();
             final String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hello";
             final String body = client.execute(new HttpGet(url), context,
