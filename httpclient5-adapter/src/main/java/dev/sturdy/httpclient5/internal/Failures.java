@@ -9,8 +9,10 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import javax.crypto.BadPaddingException;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
@@ -37,13 +39,16 @@ final class Failures {
             return FailureClass.CONNECT_FAILURE;
         }
         if (failure instanceof SSLException) {
-            // Only a TLS error caused by the transport (reset, peer closed, read timeout during the
-            // handshake) is transient. Everything else the TLS layer says (untrusted or mismatched
-            // certificate, no common protocol or cipher) is configuration: never retried (SPEC 2.2).
+            // A certificate the client refuses (untrusted, expired, wrong host) is configuration: never
+            // retried (SPEC 2.2). So is an alert with no transport cause (no common protocol or cipher).
+            // A handshake the transport broke (reset, peer closed, read timeout, a record cut short,
+            // which the JDK reports as a BadPaddingException) is transient.
+            if (failure instanceof SSLPeerUnverifiedException || hasCause(failure, CertificateException.class)) {
+                return FailureClass.TLS_FAILURE;
+            }
             final boolean transport = hasCause(failure, SocketException.class) || hasCause(failure, EOFException.class)
-                    || hasCause(failure, SocketTimeoutException.class);
-            if (!transport || failure instanceof javax.net.ssl.SSLPeerUnverifiedException
-                    || hasCause(failure, GeneralSecurityException.class)) {
+                    || hasCause(failure, SocketTimeoutException.class) || hasCause(failure, BadPaddingException.class);
+            if (!transport) {
                 return FailureClass.TLS_FAILURE;
             }
             return dispatched ? FailureClass.RESET : FailureClass.CONNECT_FAILURE;
