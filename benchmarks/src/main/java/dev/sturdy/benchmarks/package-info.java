@@ -1,5 +1,5 @@
 /**
  * JMH benchmarks and fault-scenario simulations of sturdy against raw HttpClient 5, Resilience4j and
- * Failsafe. The suite arrives with the benchmarks issue; this module already builds the JMH uber-jar.
+ * Failsafe; see {@code benchmarks/README.md} for the commands and the recorded results.
  */
 package dev.sturdy.benchmarks;
