@@ -86,7 +86,7 @@ public final class SturdyHttpClient extends CloseableHttpClient {
     @Override
     public <T> T execute(HttpHost target, ClassicHttpRequest request, HttpContext context,
                          HttpClientResponseHandler<? extends T> responseHandler) throws IOException {
-        final Object previous = CallHandler.beforeBodyCall();
+        final Object previous = CallHandler.beforeBodyCall(context == null);
         final T result;
         try {
             try (ClassicHttpResponse response = doExecute(target, request, context)) {

@@ -97,7 +97,7 @@ public final class EngineProbe {
     }
 
     private int call(ExecChain.Scope sc) throws IOException, HttpException {
-        final Object previous = CallHandler.beforeBodyCall();
+        final Object previous = CallHandler.beforeBodyCall(false);
         final int status;
         try (ClassicHttpResponse r = callHandler.execute(request, sc, toAttemptHandler)) {
             status = r.getCode(); // the caller's response handler would read the body here

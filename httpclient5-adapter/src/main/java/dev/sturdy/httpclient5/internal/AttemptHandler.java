@@ -80,7 +80,8 @@ final class AttemptHandler implements ExecChainHandler {
                 if (scope.execRuntime.isExecutionAborted()) {
                     throw withSuppressed(new InterruptedIOException("Request aborted"), earlier);
                 }
-                final long start = runtime.seams.ticker().nanoTime();
+                // the first attempt of a call starts when the call did: one clock read saved per call
+                final long start = call.attempts == 0 ? call.startNanos : runtime.seams.ticker().nanoTime();
                 if (call.remainingNanos(start) <= 0) {
                     throw deadlineExceeded(call, target, earlier, null);
                 }
@@ -107,7 +108,7 @@ final class AttemptHandler implements ExecChainHandler {
                 }
                 if (connectFailures == 0) {
                     call.attempts++;
-                    counters.increment(ResilienceCounter.RQ_TOTAL, target);
+                    counters.increment(ResilienceCounter.RQ_TOTAL, target, start);
                 }
                 call.beginAttempt(exchange, target, start);
                 ClassicHttpResponse response = null;

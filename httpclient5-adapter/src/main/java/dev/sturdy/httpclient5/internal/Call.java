@@ -46,6 +46,7 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
     final PolicyState state;
     /** The method of the current redirect hop (a 303 turns a POST into a GET). */
     String method;
+    final long startNanos;
     final long deadlineNanos;
     /** True when the caller reads the body inside the call ({@code execute(request, handler)}). */
     final boolean coversBody;
@@ -75,6 +76,7 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
         this.runtime = runtime;
         this.state = state;
         this.method = method;
+        this.startNanos = startNanos;
         this.deadlineNanos = startNanos + state.responseTimeoutNanos;
         this.coversBody = coversBody;
     }

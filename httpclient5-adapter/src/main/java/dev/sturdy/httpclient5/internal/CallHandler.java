@@ -46,7 +46,9 @@ public final class CallHandler implements ExecChainHandler {
         }
         final CallSlot slot = CallSlot.get();
         final boolean coversBody = slot.coversBody;
-        slot.coversBody = false; // calls nested inside this one do not inherit it
+        final boolean contextUnseen = slot.contextUnseen;
+        slot.coversBody = false; // calls nested inside this one do not inherit these
+        slot.contextUnseen = false;
         final Call call = new Call(runtime, ps, request.getMethod(), runtime.seams.ticker().nanoTime(), coversBody);
         call.retryNonIdempotentOverride = context.getAttribute(RETRY_NON_IDEMPOTENT_ATTRIBUTE) == Boolean.TRUE;
         final Call outer = slot.current;
@@ -62,7 +64,9 @@ public final class CallHandler implements ExecChainHandler {
             return response;
         } finally {
             slot.current = outer;
-            context.setAttribute(ATTEMPTS_ATTRIBUTE, call.attempts);
+            if (!contextUnseen) {
+                context.setAttribute(ATTEMPTS_ATTRIBUTE, call.attempts);
+            }
             if (!handedOver) {
                 end(call);
             }
@@ -73,13 +77,15 @@ public final class CallHandler implements ExecChainHandler {
      * Marks the next call on this thread as covering the reading of its body (the caller reads it
      * inside {@code execute(request, handler)}).
      *
+     * @param contextUnseen true when the caller passed no context (the attempts need not be recorded)
      * @return the previous setting, to give back to {@link #afterBodyCall(boolean, Object)}
      */
-    public static Object beforeBodyCall() {
+    public static Object beforeBodyCall(boolean contextUnseen) {
         final CallSlot slot = CallSlot.get();
         final Object previous = slot.handedOver;
         slot.handedOver = null;
         slot.coversBody = true;
+        slot.contextUnseen = contextUnseen;
         return previous;
     }
 
@@ -97,6 +103,7 @@ public final class CallHandler implements ExecChainHandler {
         final Call call = slot.handedOver;
         slot.handedOver = (Call) previous;
         slot.coversBody = false;
+        slot.contextUnseen = false;
         if (call == null) {
             return failure;
         }

@@ -16,6 +16,12 @@ final class CallSlot {
     boolean coversBody;
     /** The call whose body the caller is reading; ended by the caller when the handler is done. */
     Call handedOver;
+    /**
+     * Set by {@code SturdyHttpClient} when the caller passed no context: HttpClient then makes a context
+     * nobody can read afterwards, so recording the attempts in it (which allocates its attribute map)
+     * is skipped.
+     */
+    boolean contextUnseen;
 
     static CallSlot get() {
         return SLOT.get();
