@@ -88,6 +88,9 @@ public final class SturdyHttpClientBuilder extends HttpClientBuilder {
         final SturdyConnectionManager manager = ClassicInstaller.install(policy, this, seams, poolCustomizer,
                 List.copyOf(groups));
         final CloseableHttpClient client = super.build();
+        if (!groups.isEmpty()) {
+            manager.runtime().startEndpoints(); // health checks probe from the start
+        }
         return new SturdyHttpClient(client, manager);
     }
 }

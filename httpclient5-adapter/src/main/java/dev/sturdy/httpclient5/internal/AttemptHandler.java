@@ -87,6 +87,7 @@ final class AttemptHandler implements ExecChainHandler {
                 }
                 if (connectFailures == 0 && detector != null) {
                     // choose the endpoint: a non-ejected group member, or the service itself if not ejected
+                    runtime.endpoints.start();
                     detector.sweepIfDue(start);
                     if (group != null) {
                         final int member = group.select(tried, start);
@@ -95,7 +96,7 @@ final class AttemptHandler implements ExecChainHandler {
                         }
                         tried |= 1L << member;
                         endpointState = group.member(member);
-                        target = (HttpHost) group.key(member);
+                        target = (HttpHost) group.key(member); // keys are the members' HttpHosts
                         attemptScope = new ExecChain.Scope(scope.exchangeId,
                                 new HttpRoute(target, null, URIScheme.HTTPS.same(target.getSchemeName())),
                                 scope.originalRequest, scope.execRuntime, scope.clientContext);
@@ -151,7 +152,7 @@ final class AttemptHandler implements ExecChainHandler {
                             delay = ps.backoff.delayNanos(retries + 1, runtime.seams.random().nextDouble());
                             source = DelaySource.BACKOFF;
                         }
-                        stop = admitRetry(call, target, delay);
+                        stop = admitRetry(call, target, group == null ? endpointState : null, delay);
                     }
                     if (!decision.retry() || stop != null) {
                         // this response ends the call
@@ -233,7 +234,7 @@ final class AttemptHandler implements ExecChainHandler {
                     throw rethrow(withSuppressed(failure, earlier));
                 }
                 final long delay = ps.backoff.delayNanos(retries + 1, runtime.seams.random().nextDouble());
-                final String stop = admitRetry(call, target, delay);
+                final String stop = admitRetry(call, target, group == null ? endpointState : null, delay);
                 if (stop != null) {
                     exhausted(ps, call, target, decision, stop);
                     throw rethrow(withSuppressed(failure, earlier));
@@ -281,10 +282,14 @@ final class AttemptHandler implements ExecChainHandler {
      *
      * @return null when the retry may go ahead, otherwise why not
      */
-    private String admitRetry(Call call, HttpHost target, long delayNanos) {
+    private String admitRetry(Call call, HttpHost target, EndpointState single, long delayNanos) {
         final long now = runtime.seams.ticker().nanoTime();
         if (call.remainingNanos(now) - delayNanos <= 0) {
             return "the retry would start after the response timeout";
+        }
+        if (single != null && runtime.endpoints.detector.isEjected(single, now)) {
+            // this attempt's error ejected the only endpoint: waiting would only end in a rejection
+            return "the endpoint is ejected";
         }
         final int refused = runtime.budget.tryAcquire(call.state.retry.budget());
         if (refused >= 0) {

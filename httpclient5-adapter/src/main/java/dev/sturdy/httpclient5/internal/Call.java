@@ -2,13 +2,7 @@ package dev.sturdy.httpclient5.internal;
 
 import dev.sturdy.event.ResilienceCounter;
 import dev.sturdy.event.TimeoutKind;
-import dev.sturdy.internal.retry.AttemptView;
-import dev.sturdy.internal.retry.FailureClass;
 import dev.sturdy.internal.runtime.DeadlineWatchdog;
-import java.util.Arrays;
-import java.util.List;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.apache.hc.core5.concurrent.Cancellable;
@@ -24,7 +18,7 @@ import org.apache.hc.core5.http.HttpHost;
  * When there was no connection to cancel yet (the attempt still waits for one from the pool), the
  * watchdog puts the attempt back to {@code RUNNING} and tries again on its next tick.
  */
-final class Call extends DeadlineWatchdog.Entry implements AttemptView {
+final class Call extends AttemptOutcome {
 
     private static final int IDLE = 0;
     private static final int RUNNING = 1;
@@ -44,8 +38,6 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
 
     final ClientRuntime runtime;
     final PolicyState state;
-    /** The method of the current redirect hop (a 303 turns a POST into a GET). */
-    String method;
     final long startNanos;
     final long deadlineNanos;
     /** True when the caller reads the body inside the call ({@code execute(request, handler)}). */
@@ -53,15 +45,6 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
 
     /** HTTP attempts started in this call, over every redirect hop. */
     int attempts;
-    /** Set by {@link DispatchMarker}: the current attempt's request is about to be written. */
-    boolean dispatched;
-    /** Whether the request body can be sent again (no body counts as repeatable). */
-    boolean bodyRepeatable = true;
-    /** A request-level override of {@code retryNonIdempotent}. */
-    boolean retryNonIdempotentOverride;
-    /** The outcome of the attempt being judged: a response, or a failure class. */
-    private ClassicHttpResponse response;
-    private FailureClass failureClass = FailureClass.NONE;
     /** Which timeout cancelled the last attempt, if any. */
     volatile TimeoutKind fired;
 
@@ -73,9 +56,9 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
     private volatile HttpHost target;
 
     Call(ClientRuntime runtime, PolicyState state, String method, long startNanos, boolean coversBody) {
+        super(method);
         this.runtime = runtime;
         this.state = state;
-        this.method = method;
         this.startNanos = startNanos;
         this.deadlineNanos = startNanos + state.responseTimeoutNanos;
         this.coversBody = coversBody;
@@ -179,69 +162,5 @@ final class Call extends DeadlineWatchdog.Entry implements AttemptView {
 
     HttpHost target() {
         return target;
-    }
-
-    void respond(ClassicHttpResponse response) {
-        this.response = response;
-        this.failureClass = FailureClass.NONE;
-    }
-
-    void fail(FailureClass failureClass) {
-        this.response = null;
-        this.failureClass = failureClass;
-    }
-
-    void clearResponse() {
-        this.response = null;
-    }
-
-    // AttemptView: the outcome being judged, seen by the transport-neutral retry decision
-
-    @Override
-    public String method() {
-        return method;
-    }
-
-    @Override
-    public int status() {
-        final ClassicHttpResponse r = response;
-        return r == null ? -1 : r.getCode();
-    }
-
-    @Override
-    public FailureClass failure() {
-        return failureClass;
-    }
-
-    @Override
-    public boolean dispatched() {
-        return dispatched;
-    }
-
-    @Override
-    public boolean bodyRepeatable() {
-        return bodyRepeatable;
-    }
-
-    @Override
-    public boolean retryNonIdempotentOverride() {
-        return retryNonIdempotentOverride;
-    }
-
-    @Override
-    public List<String> headerValues(String lowerCaseName) {
-        final ClassicHttpResponse r = response;
-        if (r == null) {
-            return List.of();
-        }
-        final Header[] headers = r.getHeaders(lowerCaseName);
-        if (headers.length == 0) {
-            return List.of();
-        }
-        final String[] values = new String[headers.length];
-        for (int i = 0; i < headers.length; i++) {
-            values[i] = headers[i].getValue();
-        }
-        return Arrays.asList(values);
     }
 }

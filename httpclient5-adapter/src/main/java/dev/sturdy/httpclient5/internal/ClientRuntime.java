@@ -68,6 +68,14 @@ public final class ClientRuntime implements AutoCloseable {
         watchdog.register(call);
     }
 
+    /**
+     * Starts the background work of ejection and health checks now rather than with the first call
+     * (health checks should probe from the start). Idempotent.
+     */
+    public void startEndpoints() {
+        endpoints.start();
+    }
+
     /** @return true when a request path is set up for ejection or endpoint groups */
     public boolean ejectionEnabled() {
         return endpoints.detector != null;

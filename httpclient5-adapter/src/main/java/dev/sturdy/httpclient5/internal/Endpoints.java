@@ -34,9 +34,10 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * One client's endpoints: the outlier detector (per-endpoint ejection state), the endpoint groups
- * keyed by their service authority, and the active health checks of the groups that have one. Health
- * probes are sent by a small asynchronous HttpClient of their own (no retries, one I/O thread) and
- * scheduled on one daemon thread; both exist only when a group has a health check and both stop when
+ * keyed by their service authority, and the active health checks of the groups that have one. One
+ * daemon thread per client ({@code sturdy-endpoints-N}, started with the first call) runs the sweep
+ * that restores ejected endpoints every {@code interval} and schedules the health probes, which a
+ * small asynchronous HttpClient of their own sends (no retries, one I/O thread). Everything stops when
  * the client closes.
  */
 final class Endpoints implements AutoCloseable {
@@ -49,6 +50,10 @@ final class Endpoints implements AutoCloseable {
     private final List<HealthChecker> checkers = new ArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final CloseableHttpAsyncClient probeClient;
+    private final List<EndpointGroup> healthGroups;
+    private final dev.sturdy.internal.runtime.Ticker ticker;
+    private volatile boolean started;
+    private boolean closed;
 
     Endpoints(ResiliencePolicy policy, List<EndpointGroup> groupList, Seams seams, Counters counters) {
         if (policy.circuitBreaker().isEmpty() && groupList.isEmpty()) {
@@ -56,6 +61,8 @@ final class Endpoints implements AutoCloseable {
             groups = Map.of();
             scheduler = null;
             probeClient = null;
+            healthGroups = List.of();
+            ticker = seams.ticker();
             return;
         }
         detector = new OutlierDetector(policy.circuitBreaker(), seams.ticker(), counters, policy.listener());
@@ -74,18 +81,19 @@ final class Endpoints implements AutoCloseable {
             healthChecks |= group.healthCheck().isPresent();
         }
         groups = Map.copyOf(byService);
-        if (!healthChecks) {
-            scheduler = null;
-            probeClient = null;
-            return;
-        }
+        this.ticker = seams.ticker();
         final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            final Thread t = new Thread(r, "sturdy-health-" + THREAD_IDS.incrementAndGet());
+            final Thread t = new Thread(r, "sturdy-endpoints-" + THREAD_IDS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
         scheduler = executor;
+        this.healthGroups = healthChecks ? groupList : List.of();
+        if (!healthChecks) {
+            probeClient = null;
+            return;
+        }
         probeClient = HttpAsyncClients.custom()
                 .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1)
                         .setSelectInterval(org.apache.hc.core5.util.TimeValue.ofMilliseconds(50)).build())
@@ -97,12 +105,34 @@ final class Endpoints implements AutoCloseable {
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .build();
-        probeClient.start();
-        for (EndpointGroup group : groupList) {
-            group.healthCheck().ifPresent(hc -> checkers.add(new HealthChecker(detector,
-                    groups.get(host(group.service())), hc, this::probe, scheduler)));
+    }
+
+    /**
+     * Starts the background work on first use (so a client that is never used starts no thread): the
+     * sweep that restores ejected endpoints every {@code interval} even without traffic, and the health
+     * checks. Cheap to call on every attempt.
+     */
+    void start() {
+        if (started || detector == null) {
+            return;
         }
-        checkers.forEach(HealthChecker::start);
+        synchronized (this) {
+            if (started || closed) {
+                return;
+            }
+            started = true;
+            final long interval = detector.intervalNanos();
+            scheduler.scheduleAtFixedRate(() -> detector.sweep(ticker.nanoTime()), interval, interval,
+                    TimeUnit.NANOSECONDS);
+            if (probeClient != null) {
+                probeClient.start();
+                for (EndpointGroup group : healthGroups) {
+                    group.healthCheck().ifPresent(hc -> checkers.add(new HealthChecker(detector,
+                            groups.get(host(group.service())), hc, this::probe, scheduler)));
+                }
+                checkers.forEach(HealthChecker::start);
+            }
+        }
     }
 
     static HttpHost host(URI uri) {
@@ -150,6 +180,9 @@ final class Endpoints implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         checkers.forEach(HealthChecker::close);
         if (scheduler != null) {
             scheduler.shutdownNow();

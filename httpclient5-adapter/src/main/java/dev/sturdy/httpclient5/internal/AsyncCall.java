@@ -1,0 +1,533 @@
+package dev.sturdy.httpclient5.internal;
+
+import dev.sturdy.DeadlineExceededException;
+import dev.sturdy.PerTryTimeoutException;
+import dev.sturdy.PoolOverflowException;
+import dev.sturdy.event.DelaySource;
+import dev.sturdy.event.ResilienceCounter;
+import dev.sturdy.event.TimeoutKind;
+import dev.sturdy.internal.retry.FailureClass;
+import dev.sturdy.internal.retry.RetryDecision;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.concurrent.ComplexFuture;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.nio.AsyncPushConsumer;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.HandlerFactory;
+import org.apache.hc.core5.http.protocol.HttpContext;
+
+/**
+ * One call through a sturdy async client, and its retry loop.
+ *
+ * <p><b>Why the loop runs outside the exec chain.</b> Each attempt is a fresh
+ * {@code execute(producer, consumer)} on the HttpClient async client, with the caller's request
+ * producer (HttpClient releases, i.e. rewinds, it after every exchange) and a per-attempt
+ * {@link AsyncAttemptConsumer} in front of the caller's consumer. Compared with a handler inside the
+ * chain that re-enters it through {@code scope.scheduler} (as HttpClient's own
+ * {@code AsyncHttpRequestRetryExec} does), this needs no HttpClient internals, keeps HttpClient's
+ * one-thread-per-client scheduler out of the retry path (retries wait on sturdy's one
+ * {@link AsyncRetryScheduler} thread), and gives every attempt its own cancellable future: the
+ * deadline watchdog cancels exactly the attempt in flight (on HTTP/2 only its stream), and the
+ * caller's {@link ComplexFuture} always depends on the current attempt or the pending retry, so
+ * cancelling it cancels either. The success path adds no executor hop: the first attempt starts on the
+ * caller's thread and the caller's consumer and callback run on the I/O reactor as with a plain client.
+ * What it costs: a redirect chain is retried as a whole (the classic adapter retries each hop), and
+ * every attempt builds its request again from the producer, so a retry sends the same method, URI,
+ * headers and body bytes as the first attempt by construction.
+ *
+ * <p>Threads: state changes happen under the call's monitor; the caller's consumer and callback are
+ * called outside it. The attempt in flight is {@link #current}; a late watchdog tick can only cancel
+ * an attempt that has already ended (a no-op), never the next one.
+ *
+ * <p>Ready for the next steps: endpoint choice and ejection go in {@link #launch(boolean)} (pick the
+ * member, pass it as the attempt's target) and in the outcome handlers (report to the detector), as in
+ * {@link AttemptHandler}; admission of pending requests wraps {@link #start}.
+ */
+final class AsyncCall<T> extends AttemptOutcome {
+
+    /** Context attribute under which the chain markers find the call of an attempt. */
+    static final String CONTEXT_ATTRIBUTE = "dev.sturdy.async.call";
+
+    final AsyncRuntime async;
+    final PolicyState state;
+    private final HttpHost hostArg;
+    private final AsyncRequestProducer producer;
+    private final AsyncResponseConsumer<T> consumer;
+    private final HandlerFactory<AsyncPushConsumer> pushHandlerFactory;
+    private final HttpClientContext context;
+    final ComplexFuture<T> future;
+    final long deadlineNanos;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean consumerReleased = new AtomicBoolean();
+
+    /** Set by {@link AsyncChainMarker#ATTEMPT}: the real target of the attempt. */
+    volatile HttpHost target;
+    /** Whether the attempt being started counts as a new attempt (false for a TCP connect retry). */
+    volatile boolean countsAttempt;
+    private volatile AsyncAttempt<T> current;
+
+    // guarded by this
+    int attempts;
+    private int retries;
+    private int connectFailures;
+    private boolean holdingBudget;
+    private List<Exception> earlier;
+    private ScheduledFuture<?> pendingRetry;
+
+    private AsyncCall(AsyncRuntime async, PolicyState state, HttpHost hostArg, AsyncRequestProducer producer,
+                      AsyncResponseConsumer<T> consumer, HandlerFactory<AsyncPushConsumer> pushHandlerFactory,
+                      HttpClientContext context, ComplexFuture<T> future, long startNanos) {
+        super("request"); // the real method is known when the attempt enters the exec chain
+        this.async = async;
+        this.state = state;
+        this.hostArg = hostArg;
+        this.producer = producer;
+        this.consumer = consumer;
+        this.pushHandlerFactory = pushHandlerFactory;
+        this.context = context;
+        this.future = future;
+        this.deadlineNanos = startNanos + state.responseTimeoutNanos;
+        this.retryNonIdempotentOverride =
+                context.getAttribute(CallHandler.RETRY_NON_IDEMPOTENT_ATTRIBUTE) == Boolean.TRUE;
+        this.bodyRepeatable = producer.isRepeatable();
+        this.target = hostArg;
+    }
+
+    static <T> Future<T> start(AsyncRuntime async, HttpHost target, AsyncRequestProducer producer,
+                               AsyncResponseConsumer<T> consumer, HandlerFactory<AsyncPushConsumer> pushHandlerFactory,
+                               HttpContext context, FutureCallback<T> callback) {
+        final ClientRuntime runtime = async.runtime;
+        final ComplexFuture<T> future = new ComplexFuture<>(callback);
+        final PolicyState ps = runtime.state();
+        if (!runtime.budget.tryCallStarted(ps.maxRequests)) {
+            runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, target);
+            final PoolOverflowException overflow = Admission.overflow(PoolOverflowException.Limit.MAX_REQUESTS,
+                    "request to " + Events.endpoint(target),
+                    ps.maxRequests + " requests already in flight (http2MaxRequests " + ps.maxRequests + ")");
+            fail(consumer, producer, overflow);
+            future.failed(overflow);
+            return future;
+        }
+        final HttpClientContext ctx = context == null ? HttpClientContext.create() : HttpClientContext.castOrCreate(context);
+        final AsyncCall<T> call = new AsyncCall<>(async, ps, target, producer, consumer, pushHandlerFactory, ctx, future,
+                runtime.seams.ticker().nanoTime());
+        ctx.setAttribute(CONTEXT_ATTRIBUTE, call);
+        runtime.watch(call);
+        call.launch(true);
+        return future;
+    }
+
+    // ---------------------------------------------------------------- attempts
+
+    /** Starts an attempt now (on the caller's thread for the first, on the retry timer for the others). */
+    void launch(boolean newAttempt) {
+        final AsyncAttempt<T> attempt;
+        synchronized (this) {
+            pendingRetry = null;
+            async.waiting.remove(this);
+            if (ended.get()) {
+                return;
+            }
+            if (future.isDone()) { // the caller cancelled during the backoff wait
+                endCancelled();
+                return;
+            }
+            final long now = async.runtime.seams.ticker().nanoTime();
+            if (remainingNanos(now) <= 0) {
+                endFailed(deadlineExceeded(null));
+                return;
+            }
+            if (newAttempt) {
+                attempts++;
+            }
+            countsAttempt = newAttempt;
+            dispatched = false;
+            attempt = new AsyncAttempt<>(this, consumer,
+                    state.perTryTimeoutNanos == Long.MAX_VALUE ? 0L : now + state.perTryTimeoutNanos,
+                    state.perTryTimeoutNanos != Long.MAX_VALUE);
+            current = attempt;
+        }
+        final Future<T> f;
+        try {
+            f = async.attempts().execute(hostArg, producer, attempt.consumer, pushHandlerFactory, context, attempt);
+        } catch (RuntimeException e) {
+            attempt.failed(e);
+            return;
+        }
+        attempt.future = f;
+        future.setDependency(f); // cancels f at once if the caller has cancelled already
+        if (attempt.fired != null) {
+            // a deadline passed while execute() still ran on this thread (the first call of a client
+            // loads and initialises much of HttpClient): the watchdog had no future to cancel yet
+            f.cancel(true);
+        }
+    }
+
+    /**
+     * The response head of an attempt arrived (I/O thread). Decides whether it ends the call.
+     *
+     * @return the retry to run after the body is discarded, or null when the response goes to the caller
+     */
+    synchronized PlannedRetry onResponseHead(AsyncAttempt<T> attempt, HttpResponse head) {
+        releaseBudget(); // the retry that held the slot has its outcome
+        if (ended.get()) {
+            return null;
+        }
+        final HttpHost t = target;
+        respond(head);
+        final RetryDecision decision = decide();
+        if (decision != RetryDecision.NO_RETRY_SUCCESS) {
+            Events.attemptFailed(state, method, t, attempts, "status " + head.getCode());
+        }
+        PlannedRetry plan = null;
+        String stop = null;
+        if (decision.retry()) {
+            final long retryAfter = state.decider.retryAfterNanos(this, async.runtime.seams.ticker().epochMillis());
+            plan = retryAfter >= 0
+                    ? new PlannedRetry(decision, retryAfter, DelaySource.RETRY_AFTER, "status " + head.getCode())
+                    : new PlannedRetry(decision, backoffNanos(), DelaySource.BACKOFF, "status " + head.getCode());
+            stop = admitRetry(plan.delayNanos);
+        }
+        clearResponse();
+        if (plan != null && stop == null) {
+            holdingBudget = true;
+            return plan;
+        }
+        if (decision == RetryDecision.NO_RETRY_SUCCESS) {
+            if (retries > 0) {
+                async.runtime.counters.increment(ResilienceCounter.RQ_RETRY_SUCCESS, t);
+            }
+        } else {
+            exhausted(decision, stop);
+        }
+        attempt.perTryArmed = false; // the caller reads the body: only the overall deadline stays armed
+        return null;
+    }
+
+    /** The attempt ended: its response was handed over and read, or discarded for a retry. */
+    void onCompleted(AsyncAttempt<T> attempt, T result, PlannedRetry retry) {
+        if (retry != null) {
+            synchronized (this) {
+                if (!ended.get()) {
+                    scheduleRetry(retry.decision, retry.delayNanos, retry.source, retry.outcome, true);
+                }
+            }
+            return;
+        }
+        if (end()) {
+            future.completed(result);
+        }
+    }
+
+    /** The attempt failed, or was cancelled ({@code failure} null) by the watchdog or the caller. */
+    void onFailed(AsyncAttempt<T> attempt, Exception failure, boolean handedOver) {
+        Exception toThrow = null;
+        boolean cancelled = false;
+        synchronized (this) {
+            releaseBudget(); // also the slot of a retry planned on this attempt's response: it will not run
+            if (ended.get()) {
+                return;
+            }
+            final TimeoutKind fired = attempt.fired;
+            if (fired == null && future.isCancelled()) {
+                cancelled = true;
+            } else if (fired == TimeoutKind.OVERALL
+                    || remainingNanos(async.runtime.seams.ticker().nanoTime()) <= 0) {
+                toThrow = deadlineExceeded(failure);
+            } else if (handedOver && fired == null) {
+                // the caller's consumer was reading the body: never retried (as Envoy once headers went downstream)
+                toThrow = withEarlier(failure == null ? new CancellationException("Request execution cancelled") : failure);
+            } else if (fired == null && failure == null) {
+                cancelled = true; // someone cancelled the attempt itself
+            } else {
+                toThrow = judgeFailure(fired, failure);
+            }
+        }
+        if (cancelled) {
+            endCancelled();
+        } else if (toThrow != null) {
+            endFailed(toThrow);
+        }
+    }
+
+    /** @return the exception that ends the call, or null when a retry was scheduled */
+    private Exception judgeFailure(TimeoutKind fired, Exception cause) {
+        final HttpHost t = target;
+        Exception failure = cause;
+        final FailureClass fc;
+        if (fired == TimeoutKind.PER_TRY) {
+            final PerTryTimeoutException timeout = new PerTryTimeoutException(Events.endpoint(t), method,
+                    state.perTryTimeout, attempts);
+            if (cause != null) {
+                timeout.initCause(cause);
+            }
+            failure = timeout;
+            fc = FailureClass.PER_TRY_TIMEOUT;
+        } else {
+            failure = Failures.unwrapOverflow(cause);
+            fc = AsyncFailures.classify(failure, dispatched);
+        }
+        if (fc == FailureClass.CONNECT_FAILURE) {
+            async.runtime.counters.increment(ResilienceCounter.CX_CONNECT_FAIL, t);
+            if (++connectFailures < state.maxConnectAttempts) {
+                remember(failure);
+                if (schedule(0L, false)) {
+                    return null; // TCP connect retry: at once, does not use up HTTP retries
+                }
+                return withEarlier(failure);
+            }
+        }
+        connectFailures = 0;
+        fail(fc);
+        final String outcome = Failures.describe(fc, failure);
+        Events.attemptFailed(state, method, t, attempts, outcome);
+        final RetryDecision decision = decide();
+        if (!decision.retry()) {
+            exhausted(decision, null);
+            return withEarlier(failure);
+        }
+        final long delay = backoffNanos();
+        final String stop = admitRetry(delay);
+        if (stop != null) {
+            exhausted(decision, stop);
+            return withEarlier(failure);
+        }
+        holdingBudget = true;
+        remember(failure);
+        scheduleRetry(decision, delay, DelaySource.BACKOFF, outcome, true);
+        return null;
+    }
+
+    // ---------------------------------------------------------------- retries
+
+    private void scheduleRetry(RetryDecision decision, long delayNanos, DelaySource source, String outcome,
+                               boolean newAttempt) {
+        final int retry = ++retries;
+        final HttpHost t = target;
+        async.runtime.counters.increment(ResilienceCounter.RQ_RETRY, t);
+        Events.retryScheduled(state, method, t, attempts, retry, decision.reason(), delayNanos, source, outcome);
+        if (!schedule(delayNanos, newAttempt)) { // the client is closing
+            endFailed(withEarlier(new CancellationException("Request execution cancelled: client closed")));
+        }
+    }
+
+    private boolean schedule(long delayNanos, boolean newAttempt) {
+        async.waiting.add(this);
+        final ScheduledFuture<?> f = async.scheduler.schedule(() -> launch(newAttempt), delayNanos);
+        if (f == null) {
+            async.waiting.remove(this);
+            return false;
+        }
+        pendingRetry = f;
+        future.setDependency(() -> cancelPendingRetry(f));
+        return true;
+    }
+
+    private boolean cancelPendingRetry(ScheduledFuture<?> f) {
+        if (f.cancel(false)) {
+            async.waiting.remove(this);
+            endCancelled();
+        }
+        return true;
+    }
+
+    /** The client closed while this call waited to retry. */
+    void clientClosed() {
+        final ScheduledFuture<?> f;
+        synchronized (this) {
+            f = pendingRetry;
+        }
+        if (f != null) {
+            f.cancel(false);
+        }
+        endFailed(withEarlier(new CancellationException("Request execution cancelled: client closed")));
+    }
+
+    private String admitRetry(long delayNanos) {
+        final long now = async.runtime.seams.ticker().nanoTime();
+        if (remainingNanos(now) - delayNanos <= 0) {
+            return "the retry would start after the response timeout";
+        }
+        final int refused = async.runtime.budget.tryAcquire(state.retry.budget());
+        if (refused >= 0) {
+            async.runtime.counters.increment(ResilienceCounter.RQ_RETRY_OVERFLOW, target);
+            Events.budgetExceeded(state, method, target, attempts, async.runtime.budget.retriesInFlight(), refused);
+            return "retry budget exhausted";
+        }
+        return null;
+    }
+
+    private long backoffNanos() {
+        return state.backoff.delayNanos(retries + 1, async.runtime.seams.random().nextDouble());
+    }
+
+    private RetryDecision decide() {
+        return state.decider == null ? RetryDecision.NO_RETRY_SUCCESS : state.decider.decide(this, retries);
+    }
+
+    private void exhausted(RetryDecision decision, String stop) {
+        if (decision == RetryDecision.NO_RETRY_EXHAUSTED) {
+            async.runtime.counters.increment(ResilienceCounter.RQ_RETRY_LIMIT_EXCEEDED, target);
+        }
+        Events.retriesExhausted(state, method, target, attempts, stop != null ? stop : decision.reason());
+    }
+
+    private void releaseBudget() {
+        if (holdingBudget) {
+            holdingBudget = false;
+            async.runtime.budget.release();
+        }
+    }
+
+    private void remember(Exception failure) {
+        if (earlier == null) {
+            earlier = new ArrayList<>(4);
+        }
+        earlier.add(failure);
+    }
+
+    private Exception withEarlier(Exception failure) {
+        return AttemptHandler.withSuppressed(failure, earlier);
+    }
+
+    private DeadlineExceededException deadlineExceeded(Exception last) {
+        final HttpHost t = target;
+        final DeadlineExceededException e = new DeadlineExceededException(Events.endpoint(t), method,
+                state.responseTimeout, attempts);
+        if (last != null) {
+            e.initCause(last);
+        }
+        final AsyncAttempt<T> a = current;
+        if (a == null || a.fired != TimeoutKind.OVERALL) { // the watchdog did not see it: count it here
+            async.runtime.counters.increment(ResilienceCounter.RQ_TIMEOUT, t);
+            Events.timeout(state, method, t, TimeoutKind.OVERALL, state.responseTimeout, attempts);
+        }
+        return AttemptHandler.withSuppressed(e, earlier);
+    }
+
+    // ---------------------------------------------------------------- ending
+
+    /** @return true for the one thread that ends the call */
+    private boolean end() {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        synchronized (this) {
+            releaseBudget();
+        }
+        async.waiting.remove(this);
+        context.setAttribute(CallHandler.ATTEMPTS_ATTRIBUTE, attempts);
+        context.removeAttribute(CONTEXT_ATTRIBUTE);
+        async.runtime.budget.callEnded();
+        return true;
+    }
+
+    private void endFailed(Exception failure) {
+        if (end()) {
+            final AsyncAttempt<T> a = current;
+            if (a == null || !a.handedOver) {
+                fail(consumer, null, failure);
+            }
+            releaseConsumer();
+            future.failed(failure);
+        }
+    }
+
+    private void endCancelled() {
+        if (end()) {
+            final AsyncAttempt<T> a = current;
+            if (a == null || !a.handedOver) {
+                fail(consumer, null, new CancellationException("Request execution cancelled"));
+            }
+            releaseConsumer();
+            future.cancel();
+        }
+    }
+
+    void releaseConsumer() {
+        if (consumerReleased.compareAndSet(false, true)) {
+            try {
+                consumer.releaseResources();
+            } catch (RuntimeException ignored) {
+                // the caller's consumer must not break the call's bookkeeping
+            }
+        }
+    }
+
+    private static void fail(AsyncResponseConsumer<?> consumer, AsyncRequestProducer producer, Exception failure) {
+        try {
+            consumer.failed(failure);
+        } catch (RuntimeException ignored) {
+            // as above
+        }
+        if (producer != null) {
+            try {
+                producer.failed(failure);
+                producer.releaseResources();
+            } catch (RuntimeException ignored) {
+                // as above
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- deadline watchdog
+
+    long remainingNanos(long nowNanos) {
+        return deadlineNanos - nowNanos;
+    }
+
+    @Override
+    protected long deadlineNanos() {
+        final AsyncAttempt<T> a = current;
+        if (a != null && a.perTryArmed && !a.ended) {
+            final long d = a.perTryDeadlineNanos;
+            return d - deadlineNanos < 0 ? d : deadlineNanos;
+        }
+        return deadlineNanos;
+    }
+
+    @Override
+    protected boolean isDone() {
+        return ended.get();
+    }
+
+    @Override
+    protected void expire(long nowNanos) {
+        final AsyncAttempt<T> a = current;
+        if (a == null || a.ended) {
+            return; // between attempts: the retry checks the deadline itself when it starts
+        }
+        final TimeoutKind kind = nowNanos - deadlineNanos >= 0 ? TimeoutKind.OVERALL : TimeoutKind.PER_TRY;
+        if (kind == TimeoutKind.PER_TRY && !a.perTryArmed) {
+            return;
+        }
+        if (a.fired != kind) {
+            a.fired = kind;
+            final HttpHost t = target;
+            async.runtime.counters.increment(ResilienceCounter.RQ_TIMEOUT, t);
+            Events.timeout(state, method, t, kind,
+                    kind == TimeoutKind.OVERALL ? state.responseTimeout : state.perTryTimeout, attempts);
+        }
+        final Future<T> f = a.future;
+        if (f != null) {
+            f.cancel(true); // not yet started: tried again on the next tick
+        }
+    }
+
+    void method(String method) {
+        this.method = method;
+    }
+
+    /** A retry decided on a response head, run once its body has been discarded. */
+    record PlannedRetry(RetryDecision decision, long delayNanos, DelaySource source, String outcome) {
+    }
+}

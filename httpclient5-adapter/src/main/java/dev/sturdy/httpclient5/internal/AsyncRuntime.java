@@ -1,0 +1,98 @@
+package dev.sturdy.httpclient5.internal;
+
+import dev.sturdy.ResiliencePolicy;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.nio.AsyncPushConsumer;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.HandlerFactory;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolStats;
+import java.util.concurrent.Future;
+
+/**
+ * The live state of one sturdy async client: the shared {@link ClientRuntime} (policy, counters, retry
+ * budget, deadline watchdog), the retry timer, the HttpClient async client that runs single attempts,
+ * and its pool. Closing it closes all of them and fails the calls still waiting to retry.
+ */
+public final class AsyncRuntime implements AutoCloseable {
+
+    final ClientRuntime runtime;
+    final AsyncRetryScheduler scheduler = new AsyncRetryScheduler();
+    /** Calls waiting for their next attempt: failed when the client closes. */
+    final Set<AsyncCall<?>> waiting = ConcurrentHashMap.newKeySet();
+    private final PoolingAsyncClientConnectionManager pool;
+    private volatile CloseableHttpAsyncClient attempts;
+
+    AsyncRuntime(ResiliencePolicy policy, Seams seams, PoolingAsyncClientConnectionManager pool) {
+        this.runtime = new ClientRuntime(policy, seams, List.of());
+        this.pool = pool;
+    }
+
+    /** @param attempts the client that runs single attempts (built with sturdy's chain handlers) */
+    public void attach(CloseableHttpAsyncClient attempts) {
+        this.attempts = attempts;
+    }
+
+    /** @return the counters, budget and policy shared with the classic engine */
+    public ClientRuntime runtime() {
+        return runtime;
+    }
+
+    /** @return the pool's totals */
+    public PoolStats poolStats() {
+        return pool.getTotalStats();
+    }
+
+    /** @return true while sturdy's deadline or retry thread may run */
+    public boolean threadsRunning() {
+        return runtime.isRunning() || scheduler.isRunning();
+    }
+
+    /**
+     * Runs one call under the policy: retries, deadlines, budget.
+     *
+     * @return the caller's future; cancelling it cancels the attempt in flight or the pending retry
+     */
+    public <T> Future<T> execute(HttpHost target, AsyncRequestProducer producer, AsyncResponseConsumer<T> consumer,
+                                 HandlerFactory<AsyncPushConsumer> pushHandlerFactory, HttpContext context,
+                                 FutureCallback<T> callback) {
+        return AsyncCall.start(this, target, producer, consumer, pushHandlerFactory, context, callback);
+    }
+
+    /** @return the HttpClient async client that runs single attempts */
+    public CloseableHttpAsyncClient attempts() {
+        return attempts;
+    }
+
+    /** Closes the attempts client first (in-flight attempts fail), then fails waiting calls and stops threads. */
+    public void close(CloseMode mode) {
+        try {
+            final CloseableHttpAsyncClient a = attempts;
+            if (a != null) {
+                a.close(mode);
+            }
+        } finally {
+            try {
+                scheduler.close();
+                for (AsyncCall<?> call : waiting) {
+                    call.clientClosed();
+                }
+            } finally {
+                runtime.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        close(CloseMode.GRACEFUL);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.sturdy.httpclient5;
+
+import dev.sturdy.ResiliencePolicy;
+import dev.sturdy.httpclient5.faulttable.CaseRequest;
+import dev.sturdy.httpclient5.faulttable.ExpectedOutcome;
+import dev.sturdy.httpclient5.faulttable.FaultCaseRunner;
+import dev.sturdy.httpclient5.faulttable.FaultScenario;
+import dev.sturdy.httpclient5.faulttable.FaultTable;
+import dev.sturdy.httpclient5.faulttable.FaultTableHarness;
+import dev.sturdy.httpclient5.faulttable.Observed;
+import dev.sturdy.httpclient5.faulttable.TestTls;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fault table (see {@link FaultCase} and {@link FaultTable}) against the async client over
+ * HTTP/1.1: the same cases, the same harness, the same checks as {@link ClassicFaultTableTest}; only
+ * the runner and the exceptions HttpClient's async transport throws for some faults differ
+ * ({@link #asyncFailure(FaultScenario)}, DESIGN.md's exceptions table).
+ */
+class AsyncFaultTableTest {
+
+    private static FaultTableHarness harness;
+
+    @BeforeAll
+    static void startSharedFixtures() {
+        harness = new FaultTableHarness();
+    }
+
+    @AfterAll
+    static void stopSharedFixtures() {
+        harness.close();
+    }
+
+    static Stream<FaultCase> cases() {
+        return FaultTable.cases(AsyncFaultTableTest::asyncFailure);
+    }
+
+    /**
+     * What HttpClient 5.6.5 async throws where it differs from classic (observed on loopback, and as
+     * DESIGN.md's exceptions table says): connect failures name the resolved address and print the
+     * timeout as a {@code Timeout}; a stalled TLS handshake is a plain {@code SocketTimeoutException}; a
+     * peer closing during the TLS handshake surfaces through ALPN negotiation; a connection closed before
+     * the response, or mid-body, is a {@code ConnectionClosedException}, and nothing closes the response
+     * a second time (no suppressed copy).
+     */
+    static ExpectedOutcome.Failure asyncFailure(FaultScenario scenario) {
+        return switch (scenario) {
+            case REFUSED -> new ExpectedOutcome.Failure(HttpHostConnectException.class,
+                    "Connect to http://127.0.0.1:{port} [/127.0.0.1] failed: Connection refused", 0);
+            case CONNECT_TIMEOUT -> new ExpectedOutcome.Failure(ConnectTimeoutException.class,
+                    "Connect to http://127.0.0.1:{port} [/127.0.0.1] failed: 60 MILLISECONDS", 0);
+            case TLS_HANDSHAKE_STALL -> new ExpectedOutcome.Failure(SocketTimeoutException.class, "60 MILLISECONDS", 0);
+            case TLS_HANDSHAKE_CLOSED -> new ExpectedOutcome.Failure(PROTOCOL_NEGOTIATION_FAILED, "Unexpected input", 0);
+            case CLOSED_WITHOUT_RESPONSE -> new ExpectedOutcome.Failure(ConnectionClosedException.class,
+                    "Connection closed by peer", 0);
+            case TRUNCATED_BODY -> new ExpectedOutcome.Failure(ConnectionClosedException.class,
+                    "Premature end of Content-Length delimited message body (expected: 100; received: 10)", 0);
+            default -> scenario.classicFailure();
+        };
+    }
+
+    /** httpcore5-h2's {@code ProtocolNegotiationException}, by name (the adapter's module does not read httpcore5-h2). */
+    private static final Class<? extends Throwable> PROTOCOL_NEGOTIATION_FAILED = negotiationFailure();
+
+    private static Class<? extends Throwable> negotiationFailure() {
+        try {
+            return Class.forName("org.apache.hc.core5.http2.impl.nio.ProtocolNegotiationException")
+                    .asSubclass(Throwable.class);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void asyncClientFollowsTheSpecUnderFault(FaultCase faultCase) throws Exception {
+        harness.verify(faultCase, new AsyncRunner());
+    }
+
+    /**
+     * The async client as a {@link FaultCaseRunner}: a started {@link SturdyHttpAsyncClient} trusting the
+     * test certificate; the response consumer reads the body inside the call, so slow and truncated
+     * bodies surface. Backoff waits are real but 1-2 ms (the table's settings).
+     */
+    static final class AsyncRunner implements FaultCaseRunner {
+
+        @Override
+        public Client open(ResiliencePolicy policy) {
+            SturdyHttpAsyncClient client = SturdyHttpAsyncClients.custom(policy)
+                    .connectionManager(pool -> pool.setTlsStrategy(ClientTlsStrategyBuilder.create()
+                            .setSslContext(TestTls.trustingClientContext()).buildAsync()))
+                    .build();
+            client.start();
+            return new AsyncFaultCaseClient(request -> execute(client, request), client::metrics, client::poolStats,
+                    client::callsInFlight, client::retriesInFlight, client);
+        }
+
+        static AsyncRequestProducer producer(CaseRequest request) {
+            BasicHttpRequest head = new BasicHttpRequest(request.method(), request.uri());
+            AsyncEntityProducer body = null;
+            if (request.hasBody()) {
+                body = request.repeatableBody()
+                        ? new BasicAsyncEntityProducer(request.body(), ContentType.APPLICATION_JSON)
+                        : new BasicAsyncEntityProducer(request.body(), ContentType.APPLICATION_JSON) {
+                            @Override
+                            public boolean isRepeatable() {
+                                return false; // as a streamed body would be
+                            }
+                        };
+            }
+            return new BasicRequestProducer(head, body);
+        }
+
+        static Observed execute(SturdyHttpAsyncClient client, CaseRequest request) {
+            HttpClientContext context = HttpClientContext.create();
+            if (request.retryNonIdempotentOverride()) {
+                SturdyContext.retryNonIdempotent(context, true);
+            }
+            long start = System.nanoTime();
+            try {
+                SimpleHttpResponse response = client.execute(producer(request), SimpleResponseConsumer.create(),
+                        context, null).get(30, TimeUnit.SECONDS);
+                String body = response.getBody() == null ? "" : response.getBodyText();
+                return new Observed(response.getCode(), body, null, SturdyContext.attempts(context),
+                        System.nanoTime() - start);
+            } catch (ExecutionException e) {
+                return new Observed(-1, null, e.getCause(), SturdyContext.attempts(context), System.nanoTime() - start);
+            } catch (Exception e) {
+                return new Observed(-1, null, e, SturdyContext.attempts(context), System.nanoTime() - start);
+            }
+        }
+    }
+}
