@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -471,9 +470,6 @@ class EndpointGroupTest {
                 .hasMessage("memberKeys: http://127.0.0.1:8081 (expected: not already a member of " + SERVICE + ")");
     }
 
-    @Disabled("BUG: expected the attempt to go through the proxy set with setProxy (absolute URI naming the "
-            + "member), actual it connects straight to the member: AttemptHandler.execute builds new "
-            + "HttpRoute(target, null, secure) for a group member, dropping the route's proxy and local address")
     @Test
     void aGroupMemberIsReachedThroughTheClientsProxy() throws Exception {
         try (FaultServer proxy = FaultServer.start(Fault.ok("via proxy"));

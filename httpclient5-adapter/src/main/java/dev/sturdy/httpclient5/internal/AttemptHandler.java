@@ -28,6 +28,7 @@ import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
@@ -97,9 +98,11 @@ final class AttemptHandler implements ExecChainHandler {
                         tried |= 1L << member;
                         endpointState = group.member(member);
                         target = (HttpHost) group.key(member); // keys are the members' HttpHosts
-                        attemptScope = new ExecChain.Scope(scope.exchangeId,
-                                new HttpRoute(target, null, URIScheme.HTTPS.same(target.getSchemeName())),
-                                scope.originalRequest, scope.execRuntime, scope.clientContext);
+                        attemptScope = memberScope(scope, target);
+                        if (scope.route.getProxyHost() != null && !attemptScope.route.isTunnelled()) {
+                            // a plain proxy resolves the request's authority itself: name the member
+                            attemptRequest.setAuthority(new URIAuthority(target));
+                        }
                     } else if (detector.passiveEjection()) {
                         endpointState = detector.endpoint(service);
                         if (detector.isEjected(endpointState, start)) {
@@ -263,6 +266,17 @@ final class AttemptHandler implements ExecChainHandler {
             copy.addHeader(acceptEncoding);
         }
         return copy;
+    }
+
+    /** The scope of an attempt sent to a group member: the client's route with only its target replaced. */
+    private static ExecChain.Scope memberScope(ExecChain.Scope scope, HttpHost member) {
+        final HttpRoute route = scope.route;
+        final boolean secure = URIScheme.HTTPS.same(member.getSchemeName());
+        final HttpRoute memberRoute = route.getProxyHost() == null
+                ? new HttpRoute(member, route.getLocalAddress(), secure)
+                : new HttpRoute(member, route.getLocalAddress(), route.getProxyHost(), secure);
+        return new ExecChain.Scope(scope.exchangeId, memberRoute, scope.originalRequest, scope.execRuntime,
+                scope.clientContext);
     }
 
     /** Every endpoint the call could use is ejected: fail fast, nothing is sent, nothing is retried. */
