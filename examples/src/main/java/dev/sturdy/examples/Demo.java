@@ -3,6 +3,8 @@ package dev.sturdy.examples;
 import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 
+import dev.sturdy.CircuitBreakerPolicy;
+import dev.sturdy.EndpointGroup;
 import dev.sturdy.HeaderMatch;
 import dev.sturdy.HttpRetryPolicy;
 import dev.sturdy.ResiliencePolicy;
@@ -65,9 +67,12 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>Every number printed is measured during the run. Timings are shortened so that the whole demo takes
  * about 30 seconds: backoff of tens of milliseconds and timeouts of hundreds (production values are
- * seconds). The demo does not use endpoint groups or outlier ejection yet: it spreads calls over the
- * three replicas itself, and a sturdy retry goes to the same replica as the attempt it repeats. Both
- * clients start each run with open connections, and sturdy runs first in each scenario.
+ * seconds). The plain client calls a replica picked per call from a seeded random sequence (it has no
+ * notion of replicas); sturdy calls {@code http://replicas} through an {@link EndpointGroup} over the
+ * three, so each attempt goes to a replica that is not ejected and a retry prefers one not tried yet,
+ * and its circuit breaker ({@link #demoBreaker()}) ejects a failing replica for half a second and more.
+ * Each replica names itself in the {@code x-demo-replica} response header. Both clients start each run
+ * with open connections, and sturdy runs first in each scenario.
  *
  * <p>Run it with {@code ./mvnw -q -pl examples -am compile exec:java -Dexec.mainClass=dev.sturdy.examples.Demo}.
  *
@@ -91,6 +96,12 @@ public final class Demo {
     private static final Duration CONNECT_TIMEOUT = ofMillis(200);
     /** sturdy's per-try timeout, and the plain client's response (socket read) timeout. */
     private static final Duration PER_TRY_TIMEOUT = ofMillis(400);
+    /** How long the demo breaker ejects a replica the first time. */
+    private static final Duration BASE_EJECTION_TIME = ofMillis(500);
+    /** The response header in which each replica names itself: A, B or C. */
+    static final String REPLICA_HEADER = "x-demo-replica";
+    /** The logical service of the endpoint group sturdy sends every call to. */
+    private static final String SERVICE_HOST = "replicas";
 
     private final int calls;
     private final int threads;
@@ -146,6 +157,7 @@ public final class Demo {
      * @param p50Millis      median call latency, failed calls included
      * @param p99Millis      99th percentile call latency (nearest rank), failed calls included
      * @param attemptsPerCall HTTP requests the replicas received, divided by {@code calls}
+     * @param requestsByReplica HTTP requests each replica (A, B, C) received during the run
      * @param retries        sturdy's {@code rq_retry} counter, -1 for the plain client (not counted)
      * @param ejections      sturdy's {@code ejections_total} counter, -1 for the plain client
      * @param failures       how the failed calls ended and how often, e.g. {@code "status 503 from B"} or
@@ -154,7 +166,8 @@ public final class Demo {
      * @param serverNote     what the replicas saw besides requests (e.g. stalled handshakes), or ""
      */
     public record RunStats(String client, int calls, int succeeded, double p50Millis, double p99Millis,
-                           double attemptsPerCall, long retries, long ejections, Map<String, Integer> failures,
+                           double attemptsPerCall, Map<String, Integer> requestsByReplica, long retries,
+                           long ejections, Map<String, Integer> failures,
                            Map<ResilienceCounter, Long> counters, String serverNote) {
         /** @return the share of calls that succeeded, in [0, 1] */
         public double successRate() {
@@ -209,7 +222,7 @@ public final class Demo {
             }
             out.println();
             printWrapped("", String.format("[%d/%d] %s: %s", s.number, scenarios.size(), s.name, s.what));
-            out.println("      sturdy policy: " + Policies.describe(s.policy));
+            printWrapped("      ", "sturdy policy: " + Policies.describe(s.policy));
             out.printf("      %-8s %18s %9s %9s %14s %8s %10s%n",
                     "client", "success", "p50", "p99", "attempts/call", "retries", "ejections");
             // sturdy runs first: if the JVM is still not fully warm, the cost counts against sturdy
@@ -244,6 +257,25 @@ public final class Demo {
                         .retryOn(RetryOn.FIVE_XX)            // 5xx, connect failures, resets, per-try timeouts
                         .build())                            // Retry-After honoured (default), budget 20 % / min 3
                 .tcpRetry(TcpRetryPolicy.maxConnectAttempts(3))
+                .circuitBreaker(demoBreaker())
+                .build();
+    }
+
+    /**
+     * The circuit breaker of the demo policy, scaled to the demo's short runs: a replica is ejected after
+     * 2 errors in a row (5xx, refused or failed connects, resets, per-try timeouts) for 500 ms, twice that
+     * the second time (on probation one error is enough), at most 2 s; each error-free 200 ms lowers the
+     * multiplier again. 50 % of three replicas is one: one replica may be ejected at a time, so two always
+     * take the traffic. The production defaults (5 errors, 30 s, 10 %) would never eject anything in a run
+     * of two seconds over three replicas.
+     */
+    static CircuitBreakerPolicy demoBreaker() {
+        return CircuitBreakerPolicy.builder()
+                .consecutiveErrors(2)
+                .baseEjectionTime(BASE_EJECTION_TIME)
+                .maxEjectionTime(ofSeconds(2))
+                .interval(ofMillis(200))
+                .maxEjectionPercent(50)
                 .build();
     }
 
@@ -263,17 +295,25 @@ public final class Demo {
         final long downAt = s / 4;
         final long downFor = s / 5;
         final long overloadFor = s * 3 / 4;
+        final long slowAt = s / 4;
+        final long slowFor = s * 3 / 10;
         final long stallAt = s / 4;
         final long stallFor = s * 3 / 10;
+        final String base = BASE_EJECTION_TIME.toMillis() + " ms";
         final List<Scenario> list = new ArrayList<>();
 
         list.add(new Scenario(1, "blue/green switch",
                 "replica C closes its port " + downAt + " ms into the run (connection refused) and listens again "
                         + downFor + " ms later",
-                "lesson: connection refused is safe to retry for any method (the request never left); sturdy "
-                        + "retries the same replica with backoff and rides out the switch; HttpClient never retries it.",
+                "lesson: closing the port also drops C's open connections, so a request on one of them gets no "
+                        + "response and a new connection is refused. A GET is idempotent and a refused connection never "
+                        + "sent anything, so sturdy retries both, on A or B (a replica the call has not tried), and after "
+                        + "2 failures in a row ejects C for " + base + ": no call is sent to C while it is ejected. When "
+                        + "the ejection ends C is back on probation; one more failure (often another connection that died "
+                        + "with the port) ejects it again, for twice as long. HttpClient has no notion of replicas and does "
+                        + "not retry a refused connection: calls picked for C while it is down fail.",
                 false, demoPolicy(), clock -> {
-                    final Replicas r = Replicas.plain(request -> LoopbackServer.Reply.of(200, "ok"));
+                    final Replicas r = Replicas.plain((replica, request) -> LoopbackServer.Reply.of(200, "ok"));
                     final LoopbackServer c = r.servers.get(2);
                     clock.at(downAt, c::down);
                     clock.at(downAt + downFor, () -> {
@@ -288,12 +328,13 @@ public final class Demo {
 
         list.add(new Scenario(2, "overload with Retry-After",
                 "replica B answers 503 with Retry-After: 1 for the first " + overloadFor + " ms of the run",
-                "lesson: sturdy waits what Retry-After asks (never less, never past its "
-                        + Policies.human(demoPolicy().timeouts().responseTimeout()) + " deadline) and retries until B "
-                        + "recovers; HttpClient does not retry: Retry-After (1 s) exceeds its " + PER_TRY_TIMEOUT.toMillis()
-                        + " ms response timeout.",
-                false, demoPolicy(), clock -> Replicas.plain(request -> {
-                    final String replica = request.header("x-demo-replica");
+                "lesson: a 503 counts against B: after 2 in a row B is ejected for " + base + "; back on probation, "
+                        + "one more 503 ejects it again for longer, so most calls never meet the overload. A call "
+                        + "that got a 503 waits what Retry-After asks (sturdy honours it even though the retry goes to "
+                        + "another replica; never past the " + Policies.human(demoPolicy().timeouts().responseTimeout())
+                        + " deadline), then retries on A or C. HttpClient does not retry: Retry-After (1 s) exceeds its "
+                        + PER_TRY_TIMEOUT.toMillis() + " ms response timeout.",
+                false, demoPolicy(), clock -> Replicas.plain((replica, request) -> {
                     if ("B".equals(replica) && clock.elapsedMillis() < overloadFor) {
                         return LoopbackServer.Reply.of(503, "overloaded").withHeader("Retry-After", "1");
                     }
@@ -301,28 +342,30 @@ public final class Demo {
                 }), r -> ""));
 
         list.add(new Scenario(3, "slow replica",
-                "every 3rd request replica C receives takes 2 s (a long-running request); the per-try timeout is "
-                        + PER_TRY_TIMEOUT.toMillis() + " ms",
-                "lesson: a per-try timeout is a retriable failure; sturdy cuts the slow attempt and its retry gets a "
-                        + "fast answer. HttpClient's read timeout fails the call (it does not retry timeouts).",
-                false, demoPolicy(), clock -> {
-                    final AtomicInteger seenByC = new AtomicInteger();
-                    return Replicas.plain(request -> {
-                        final boolean slow = "C".equals(request.header("x-demo-replica"))
-                                && seenByC.incrementAndGet() % 3 == 0;
-                        return LoopbackServer.Reply.of(200, "ok").delayed(slow ? 2000 : 0);
-                    });
-                }, r -> ""));
+                "from " + slowAt + " ms for " + slowFor + " ms every request replica C receives takes 2 s (a long "
+                        + "GC pause, a noisy neighbour); the per-try timeout is " + PER_TRY_TIMEOUT.toMillis() + " ms",
+                "lesson: a per-try timeout is a retriable failure and counts against C: sturdy cuts the slow "
+                        + "attempt, retries on A or B and gets a fast answer, and after 2 timeouts in a row ejects C, "
+                        + "so later calls are not sent to it. HttpClient's read timeout fails the call (it does not "
+                        + "retry timeouts).",
+                false, demoPolicy(), clock -> Replicas.plain((replica, request) -> {
+                    final long now = clock.elapsedMillis();
+                    final boolean slow = "C".equals(replica) && now >= slowAt && now < slowAt + slowFor;
+                    return LoopbackServer.Reply.of(200, "ok").delayed(slow ? 2000 : 0);
+                }), r -> ""));
 
         list.add(new Scenario(4, "TLS handshake that never completes",
                 "HTTPS replicas; from " + stallAt + " ms for " + stallFor + " ms replica C accepts TCP connections "
                         + "but never answers their TLS handshake (a stuck TLS terminator)",
                 "lesson: both clients bound the handshake with their " + CONNECT_TIMEOUT.toMillis()
-                        + " ms connect timeout (HttpClient 5.6 does too), but only sturdy treats a handshake timeout "
-                        + "as what it is, a connect failure (the request never left), and retries it: connect retries, "
-                        + "then backoff, until C answers again.",
+                        + " ms connect timeout (HttpClient 5.6 does too). The stall also drops C's open connections; "
+                        + "requests on them fail and sturdy retries them on A or B, and after 2 failures in a row ejects "
+                        + "C, so it often starts few or no handshakes with C at all (cx_connect_fail and \"never got a "
+                        + "handshake reply\" show how many). A handshake that does time out is, for sturdy, a connect "
+                        + "failure (the request never left): it tries the handshake up to 3 times on the same replica, "
+                        + "then retries the call on another. HttpClient fails the calls that needed a new connection to C.",
                 true, demoPolicy(), clock -> {
-                    final Replicas r = Replicas.tls(request -> LoopbackServer.Reply.of(200, "ok"));
+                    final Replicas r = Replicas.tls((replica, request) -> LoopbackServer.Reply.of(200, "ok"));
                     final LoopbackServer c = r.servers.get(2);
                     clock.at(stallAt, () -> c.stallHandshakes(true));
                     clock.at(stallAt + stallFor, () -> c.stallHandshakes(false));
@@ -331,13 +374,13 @@ public final class Demo {
 
         list.add(new Scenario(5, "x-ms-retriable and 409",
                 "PUT calls; replica B answers 409 Conflict, replica C 404 with x-ms-retriable: true, to the first "
-                        + "0, 1 or 2 attempts of a call (by call number)",
+                        + "0, 1 or 2 attempts of a call (by call number) when they reach B or C",
                 "lesson: retriable-4xx retries 409 and retriable-headers retries whatever the server marks "
-                        + "retriable; PUT is idempotent, so retrying it is safe. HttpClient retries neither.",
+                        + "retriable, on another replica; PUT is idempotent, so retrying it is safe. A 4xx never counts "
+                        + "against a replica, so nothing is ejected. HttpClient retries neither.",
                 false, retriableResponsesPolicy(), clock -> {
                     final Map<String, AtomicInteger> attemptsByCall = new ConcurrentHashMap<>();
-                    return Replicas.plain(request -> {
-                        final String replica = request.header("x-demo-replica");
+                    return Replicas.plain((replica, request) -> {
                         final String call = request.header("x-demo-call");
                         final int attempt = attemptsByCall.computeIfAbsent(call, k -> new AtomicInteger()).incrementAndGet();
                         final int transientFailures = Integer.parseInt(call) % 3;
@@ -381,6 +424,12 @@ public final class Demo {
             this.method = m;
             return this;
         }
+    }
+
+    /** Chooses the answer of one replica (named A, B or C) to one request. */
+    @FunctionalInterface
+    private interface ReplicaHandler {
+        LoopbackServer.Reply handle(String replica, LoopbackServer.Request request) throws InterruptedException;
     }
 
     /** Starts the replicas of one run and puts their failures on the run's timeline. */
@@ -431,22 +480,24 @@ public final class Demo {
             this.servers = servers;
         }
 
-        static Replicas plain(LoopbackServer.Handler handler) throws IOException {
+        static Replicas plain(ReplicaHandler handler) throws IOException {
             return start(handler, null);
         }
 
-        static Replicas tls(LoopbackServer.Handler handler) throws IOException {
+        static Replicas tls(ReplicaHandler handler) throws IOException {
             return start(handler, DemoTls.server());
         }
 
-        private static Replicas start(LoopbackServer.Handler handler, SSLContext tls) throws IOException {
-            // the calls that open the clients' connections before a run are always answered at once
-            final LoopbackServer.Handler scenario = request -> request.header(WARM_UP_HEADER) != null
-                    ? LoopbackServer.Reply.of(200, "ok") : handler.handle(request);
+        private static Replicas start(ReplicaHandler handler, SSLContext tls) throws IOException {
             final List<LoopbackServer> list = new ArrayList<>();
             try {
                 for (String name : REPLICA_NAMES) {
-                    list.add(LoopbackServer.start("replica-" + name, scenario, tls));
+                    // every answer names the replica that gave it; the calls that open the clients'
+                    // connections before a run are always answered at once
+                    final LoopbackServer.Handler replica = request -> (request.header(WARM_UP_HEADER) != null
+                            ? LoopbackServer.Reply.of(200, "ok") : handler.handle(name, request))
+                            .withHeader(REPLICA_HEADER, name);
+                    list.add(LoopbackServer.start("replica-" + name, replica, tls));
                 }
             } catch (IOException e) {
                 list.forEach(LoopbackServer::close);
@@ -457,6 +508,26 @@ public final class Demo {
 
         int requests() {
             return servers.stream().mapToInt(LoopbackServer::requests).sum();
+        }
+
+        int[] requestsByReplica() {
+            return servers.stream().mapToInt(LoopbackServer::requests).toArray();
+        }
+
+        String[] urls() {
+            return servers.stream().map(LoopbackServer::baseUrl).toArray(String[]::new);
+        }
+
+        /** @return the replica whose port a text (an exception message) names, or null */
+        String named(String text) {
+            if (text != null) {
+                for (int i = 0; i < servers.size(); i++) {
+                    if (text.contains("127.0.0.1:" + servers.get(i).port())) {
+                        return REPLICA_NAMES[i];
+                    }
+                }
+            }
+            return null;
         }
 
         @Override
@@ -472,8 +543,9 @@ public final class Demo {
         final boolean sturdy = "sturdy".equals(clientName);
         try (RunClock clock = new RunClock();
              Replicas replicas = s.setup.start(clock);
-             CloseableHttpClient client = sturdy ? sturdyClient(s.policy, s.tls) : plainClient(s.tls)) {
-            final String[] urls = replicas.servers.stream().map(LoopbackServer::baseUrl).toArray(String[]::new);
+             CloseableHttpClient client = sturdy ? sturdyClient(s.policy, s.tls, group(s.tls, replicas)) : plainClient(s.tls)) {
+            final String[] urls = replicas.urls();
+            final String service = (s.tls ? "https://" : "http://") + SERVICE_HOST;
             final int[] replicaOf = new int[calls];
             final SplittableRandom picks = new SplittableRandom(SEED + s.number);
             for (int i = 0; i < calls; i++) {
@@ -482,6 +554,7 @@ public final class Demo {
             // like a service's client, each client starts with open connections to every replica
             openConnections(client, urls);
             final int requestsBefore = replicas.requests();
+            final int[] requestsBeforeByReplica = replicas.requestsByReplica();
             final Map<ResilienceCounter, Long> countersBefore = sturdy
                     ? ((SturdyHttpClient) client).metrics().snapshot() : Map.of();
 
@@ -504,7 +577,10 @@ public final class Demo {
                                 TimeUnit.NANOSECONDS.sleep(wait);
                             }
                             final long t0 = System.nanoTime();
-                            failure[i] = call(client, s.method, urls[replicaOf[i]], REPLICA_NAMES[replicaOf[i]], i);
+                            // the plain client calls the replica the seeded sequence picked; sturdy calls the
+                            // group's service and lets the group pick a replica per attempt
+                            failure[i] = sturdy ? call(client, s.method, service, null, replicas, i)
+                                    : call(client, s.method, urls[replicaOf[i]], REPLICA_NAMES[replicaOf[i]], replicas, i);
                             latencyMillis[i] = (System.nanoTime() - t0) / 1e6;
                             done.incrementAndGet();
                         }
@@ -532,17 +608,22 @@ public final class Demo {
             final double[] sorted = latencyMillis.clone();
             Arrays.sort(sorted);
             final double attemptsPerCall = (double) (replicas.requests() - requestsBefore) / calls;
+            final int[] requestsAfterByReplica = replicas.requestsByReplica();
+            final Map<String, Integer> byReplica = new TreeMap<>();
+            for (int r = 0; r < REPLICA_NAMES.length; r++) {
+                byReplica.put(REPLICA_NAMES[r], requestsAfterByReplica[r] - requestsBeforeByReplica[r]);
+            }
             final String note = s.serverNote.apply(replicas);
             if (sturdy) {
                 final Map<ResilienceCounter, Long> counters = new EnumMap<>(ResilienceCounter.class);
                 ((SturdyHttpClient) client).metrics().snapshot().forEach((counter, value) -> counters.put(counter,
                         counter == ResilienceCounter.EJECTIONS_ACTIVE ? value : value - countersBefore.getOrDefault(counter, 0L)));
                 return new RunStats(clientName, calls, succeeded, percentile(sorted, 50), percentile(sorted, 99),
-                        attemptsPerCall, counters.get(ResilienceCounter.RQ_RETRY),
+                        attemptsPerCall, Map.copyOf(byReplica), counters.get(ResilienceCounter.RQ_RETRY),
                         counters.get(ResilienceCounter.EJECTIONS_TOTAL), failures, Map.copyOf(counters), note);
             }
             return new RunStats(clientName, calls, succeeded, percentile(sorted, 50), percentile(sorted, 99),
-                    attemptsPerCall, -1, -1, failures, Map.of(), note);
+                    attemptsPerCall, Map.copyOf(byReplica), -1, -1, failures, Map.of(), note);
         }
     }
 
@@ -560,6 +641,7 @@ public final class Demo {
         final AtomicInteger done = new AtomicInteger();
         final ResiliencePolicy patient = demoPolicy().toBuilder()
                 .timeouts(TimeoutPolicy.builder().connectTimeout(ofSeconds(5)).responseTimeout(ofSeconds(10)).build())
+                .noCircuitBreaker() // a slow first handshake must not eject the warm-up server
                 .build();
         for (boolean tls : new boolean[] {false, true}) {
             final long phaseEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tls ? 1500 : 500);
@@ -611,8 +693,31 @@ public final class Demo {
      * Opens the client's connections before a run: {@code threads} concurrent calls to each replica,
      * answered at once and not counted. A client in a running service has its connections open; a run
      * that started from an empty pool would measure TLS handshakes more than the failure it stages.
+     *
+     * <p>On a loaded machine a handshake can exceed the 200 ms connect timeout, and sturdy's breaker
+     * then ejects a healthy replica before the run. A replica ejected at the start, or one on probation,
+     * would distort the run, so when that happened this waits until every ejection has ended and its
+     * multiplier has decayed (the longest ejection plus five intervals), then opens again, at most three
+     * times. Neither the requests nor the counters of this phase count in the run.
      */
     private void openConnections(CloseableHttpClient client, String[] urls) throws InterruptedException {
+        for (int round = 0; round < 3; round++) {
+            final long ejectionsBefore = ejections(client);
+            openConnectionsOnce(client, urls);
+            if (ejections(client) == ejectionsBefore) {
+                return;
+            }
+            final CircuitBreakerPolicy cb = demoBreaker();
+            Thread.sleep(cb.maxEjectionTime().plus(cb.interval().multipliedBy(5)).toMillis());
+        }
+    }
+
+    private static long ejections(CloseableHttpClient client) {
+        return client instanceof SturdyHttpClient
+                ? ((SturdyHttpClient) client).metrics().get(ResilienceCounter.EJECTIONS_TOTAL) : 0;
+    }
+
+    private void openConnectionsOnce(CloseableHttpClient client, String[] urls) throws InterruptedException {
         final List<Thread> openers = new ArrayList<>();
         for (String url : urls) {
             for (int t = 0; t < threads; t++) {
@@ -638,8 +743,13 @@ public final class Demo {
         }
     }
 
-    /** Makes one call; returns null on a 2xx answer, otherwise what happened. */
-    private static String call(CloseableHttpClient client, String method, String baseUrl, String replica, int i) {
+    /**
+     * Makes one call; returns null on a 2xx answer, otherwise what happened and which replica it came
+     * from: the replica that answered (it names itself in a header), the one the plain client picked, or
+     * for sturdy the one named in the exception (the last attempt's endpoint), if any.
+     */
+    private static String call(CloseableHttpClient client, String method, String baseUrl, String replica,
+                               Replicas replicas, int i) {
         final String url = baseUrl + "/orders/" + i;
         final ClassicHttpRequest request;
         if ("PUT".equals(method)) {
@@ -650,15 +760,17 @@ public final class Demo {
             request = new HttpGet(url);
         }
         request.addHeader("x-demo-call", Integer.toString(i));
-        request.addHeader("x-demo-replica", replica);
         try {
-            final int status = client.execute(request, HttpClientContext.create(), response -> {
+            return client.execute(request, HttpClientContext.create(), response -> {
                 EntityUtils.consume(response.getEntity());
-                return response.getCode();
+                final int status = response.getCode();
+                final String from = response.getFirstHeader(REPLICA_HEADER) == null ? "?"
+                        : response.getFirstHeader(REPLICA_HEADER).getValue();
+                return status >= 200 && status < 300 ? null : "status " + status + " from " + from;
             });
-            return status >= 200 && status < 300 ? null : "status " + status + " from " + replica;
         } catch (IOException | RuntimeException e) {
-            return e.getClass().getSimpleName() + " from " + replica;
+            final String from = replica != null ? replica : replicas.named(e.getMessage());
+            return e.getClass().getSimpleName() + (from == null ? "" : " from " + from);
         }
     }
 
@@ -688,12 +800,28 @@ public final class Demo {
     }
 
     static SturdyHttpClient sturdyClient(ResiliencePolicy policy, boolean tls) {
-        if (!tls) {
-            return SturdyHttpClients.custom(policy).build();
+        return sturdyClient(policy, tls, null);
+    }
+
+    /**
+     * A sturdy client for the policy, with the group (or none).
+     *
+     * @param group the endpoint group of the replicas, or null
+     */
+    static SturdyHttpClient sturdyClient(ResiliencePolicy policy, boolean tls, EndpointGroup group) {
+        final var builder = SturdyHttpClients.custom(policy);
+        if (group != null) {
+            builder.endpointGroup(group);
         }
-        return SturdyHttpClients.custom(policy)
-                .connectionManager(b -> b.setTlsSocketStrategy(DemoTls.clientStrategy()))
-                .build();
+        if (tls) {
+            builder.connectionManager(b -> b.setTlsSocketStrategy(DemoTls.clientStrategy()));
+        }
+        return builder.build();
+    }
+
+    /** The endpoint group {@code http(s)://replicas} over the three replicas of one run. */
+    private static EndpointGroup group(boolean tls, Replicas replicas) {
+        return EndpointGroup.of((tls ? "https://" : "http://") + SERVICE_HOST, replicas.urls());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -702,22 +830,33 @@ public final class Demo {
     private void printIntro(int scenarioCount) {
         out.println("sturdy demo: the same workload through a plain HttpClient 5 client and through sturdy,");
         out.println("against three local replicas (A, B, C on 127.0.0.1) that fail on purpose; " + scenarioCount + " scenarios.");
-        out.printf("Each run: %d calls started over %.1f s by %d threads, each to a replica picked at random%n",
+        out.printf("Each run: %d calls started over %.1f s by %d threads. Each client starts with open connections%n",
                 calls, spread.toMillis() / 1000.0, threads);
-        out.println("(the same seeded sequence for both clients). Each client starts with open connections to every");
-        out.println("replica, as the client of a running service would.");
+        out.println("to every replica, as the client of a running service would.");
+        out.println("plain  calls http://127.0.0.1:<port of A, B or C>/..., a replica picked per call by a seeded random");
+        out.println("       sequence: HttpClient has no notion of replicas, so the caller picks, as it would behind DNS.");
+        out.println("sturdy calls http://replicas/... with an endpoint group over A, B and C: each attempt goes to a");
+        out.println("       replica that is not ejected (round-robin), a retry prefers a replica the call has not tried.");
         out.println("Timings are shortened so the demo ends in about half a minute: backoff in tens of ms,");
         out.println("timeouts in hundreds of ms (in production these are seconds).");
         out.printf("plain  = HttpClients.custom() with HttpClient's defaults (its own retry strategy: once, for 429/503%n"
                 + "         and some I/O errors of idempotent requests) + connect timeout %d ms, socket and%n"
                 + "         response timeout %d ms.%n", CONNECT_TIMEOUT.toMillis(), PER_TRY_TIMEOUT.toMillis());
-        out.println("sturdy = SturdyHttpClients.custom(policy); the policy is printed with each scenario.");
+        out.println("sturdy = SturdyHttpClients.custom(policy).endpointGroup(EndpointGroup.of(\"http://replicas\", A, B, C));");
+        out.println("         the policy is printed with each scenario. Its circuit breaker is scaled to runs of a");
+        final CircuitBreakerPolicy cb = demoBreaker();
+        out.printf("         few seconds: a replica is ejected after %d errors in a row (5xx, connect failure, reset,%n"
+                        + "         per-try timeout; never a 4xx) for %s, then %s, ... at most %s (on probation one error%n"
+                        + "         ejects again; each error-free %s lowers the multiplier); %d %% of 3 replicas = at most%n"
+                        + "         one ejected at a time, so two always serve. (Production defaults: 5 errors, 30 s, 10 %%:%n"
+                        + "         they would eject nothing in a 2 s run.)%n",
+                cb.consecutiveErrors(), Policies.human(cb.baseEjectionTime()),
+                Policies.human(cb.baseEjectionTime().multipliedBy(2)), Policies.human(cb.maxEjectionTime()),
+                Policies.human(cb.interval()), cb.maxEjectionPercent());
         out.println("Columns: success = calls answered 2xx; p50/p99 = call latency, failed calls included;");
-        out.println("attempts/call = HTTP requests the replicas received / calls; retries = sturdy's rq_retry;");
-        out.println("ejections = sturdy's ejections_total.");
-        out.println("This demo does not use endpoint groups or outlier ejection yet: it picks the replica of each");
-        out.println("call itself, a sturdy retry goes to the same replica, and the demo policy has no circuit");
-        out.println("breaker, so ejections stay 0. n/a = not counted by that client.");
+        out.println("attempts/call = HTTP requests the replicas received (all three) / calls; retries = sturdy's");
+        out.println("rq_retry; ejections = sturdy's ejections_total. n/a = not counted by that client. Each answer");
+        out.println("names its replica (header x-demo-replica), which is how failed calls below say where they ended.");
     }
 
     /** Prints text in lines of at most 110 characters, each starting with {@code indent}. */
@@ -756,15 +895,18 @@ public final class Demo {
     }
 
     private void printNotes(RunStats plain, RunStats sturdy, ResiliencePolicy policy) {
+        out.println("      requests per replica: plain " + perReplica(plain) + "; sturdy " + perReplica(sturdy));
         out.println("      plain  failed calls: " + failures(plain));
         out.println("      sturdy failed calls: " + failures(sturdy));
         final Map<ResilienceCounter, Long> c = sturdy.counters;
         out.printf("      sturdy counters: rq_total %d, rq_retry %d, rq_retry_success %d, rq_retry_overflow %d,%n"
-                        + "                       rq_retry_limit_exceeded %d, rq_timeout %d, cx_connect_fail %d%n",
+                        + "                       rq_retry_limit_exceeded %d, rq_timeout %d, cx_connect_fail %d,%n"
+                        + "                       ejections_total %d, ejections_active %d (at the end)%n",
                 c.get(ResilienceCounter.RQ_TOTAL), c.get(ResilienceCounter.RQ_RETRY),
                 c.get(ResilienceCounter.RQ_RETRY_SUCCESS), c.get(ResilienceCounter.RQ_RETRY_OVERFLOW),
                 c.get(ResilienceCounter.RQ_RETRY_LIMIT_EXCEEDED), c.get(ResilienceCounter.RQ_TIMEOUT),
-                c.get(ResilienceCounter.CX_CONNECT_FAIL));
+                c.get(ResilienceCounter.CX_CONNECT_FAIL), c.get(ResilienceCounter.EJECTIONS_TOTAL),
+                c.get(ResilienceCounter.EJECTIONS_ACTIVE));
         final long overflow = c.get(ResilienceCounter.RQ_RETRY_OVERFLOW);
         if (overflow > 0) {
             out.printf("      sturdy's retry budget refused %d retries: at most max(%d, %.0f %% of the calls in flight) "
@@ -772,6 +914,11 @@ public final class Demo {
                             + "instead of adding load (no retry storms).%n", overflow,
                     policy.retry().orElseThrow().budget().minRetryConcurrency(), policy.retry().orElseThrow().budget().percent());
         }
+    }
+
+    private static String perReplica(RunStats r) {
+        return new TreeMap<>(r.requestsByReplica).entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private static String failures(RunStats r) {

@@ -47,8 +47,11 @@ final class Policies {
         }
         if (p.circuitBreaker().isPresent()) {
             final CircuitBreakerPolicy cb = p.circuitBreaker().get();
-            sb.append(" | breaker ").append(cb.consecutiveErrors()).append(" errors / ").append(human(cb.interval()))
-                    .append(" / ").append(cb.maxEjectionPercent()).append(" %");
+            sb.append(" | breaker: eject after ").append(cb.consecutiveErrors())
+                    .append(cb.gatewayErrorsOnly() ? " 502/503/504 or connect errors" : " errors")
+                    .append(" in a row for k x ").append(human(cb.baseEjectionTime())).append(" (k-th ejection, max ")
+                    .append(human(cb.maxEjectionTime())).append("; k - 1 per error-free ").append(human(cb.interval()))
+                    .append("), at most ").append(cb.maxEjectionPercent()).append(" % of a group ejected");
         } else {
             sb.append(" | no breaker");
         }
