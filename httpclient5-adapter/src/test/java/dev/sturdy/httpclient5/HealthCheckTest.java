@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -323,9 +322,6 @@ class HealthCheckTest {
         }
     }
 
-    @Disabled("BUG: expected probes to trust what the client trusts, actual every probe fails its TLS handshake and"
-            + " the healthy member is ejected: the Endpoints constructor builds the probe client with "
-            + "HttpAsyncClients.custom() and the JDK's default TLS, ignoring the connectionManager(...) customizer")
     @Test
     void probesOfHttpsMembersUseTheClientsTlsConfiguration() throws Exception {
         final EjectionListener listener = new EjectionListener();

@@ -67,7 +67,7 @@ public final class EngineProbe {
 
     /** @return a client runtime with real clocks: starts a deadline thread, close it */
     public static ClientRuntime runtime(ResiliencePolicy policy) {
-        return new ClientRuntime(policy, Seams.SYSTEM, List.of());
+        return new ClientRuntime(policy, Seams.SYSTEM, List.of(), b -> { });
     }
 
     /**

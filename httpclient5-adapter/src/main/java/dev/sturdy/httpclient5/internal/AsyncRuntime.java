@@ -32,7 +32,7 @@ public final class AsyncRuntime implements AutoCloseable {
     private volatile CloseableHttpAsyncClient attempts;
 
     AsyncRuntime(ResiliencePolicy policy, Seams seams, PoolingAsyncClientConnectionManager pool) {
-        this.runtime = new ClientRuntime(policy, seams, List.of());
+        this.runtime = new ClientRuntime(policy, seams, List.of(), b -> { });
         this.pool = pool;
     }
 

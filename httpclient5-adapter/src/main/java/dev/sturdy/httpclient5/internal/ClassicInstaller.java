@@ -57,7 +57,7 @@ public final class ClassicInstaller {
                                         List<EndpointGroup> groups) {
         final PoolingHttpClientConnectionManagerBuilder poolBuilder = poolBuilder(policy);
         poolCustomizer.accept(poolBuilder);
-        final ClientRuntime runtime = new ClientRuntime(policy, seams, groups);
+        final ClientRuntime runtime = new ClientRuntime(policy, seams, groups, poolCustomizer);
         final Duration pendingWait = policy.connectionPool().maxPendingWait().orElse(policy.timeouts().connectTimeout());
         final SturdyConnectionManager manager = new SturdyConnectionManager(poolBuilder.build(), runtime);
         builder.setConnectionManager(manager)

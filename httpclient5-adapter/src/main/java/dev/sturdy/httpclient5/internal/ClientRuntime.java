@@ -7,6 +7,8 @@ import dev.sturdy.internal.runtime.DeadlineWatchdog;
 import dev.sturdy.internal.runtime.RetryBudgetTracker;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 
 /**
  * The live state of one sturdy client: its current policy, counters, retry budget and deadline
@@ -27,12 +29,15 @@ public final class ClientRuntime implements AutoCloseable {
      * @param policy the initial policy
      * @param seams  time, sleeping and randomness
      * @param groups the client's endpoint groups
+     * @param poolCustomizer the client's changes to its pool builder (TLS strategy, DNS resolver ...),
+     *                       applied to the pool of the health probes too
      */
-    public ClientRuntime(ResiliencePolicy policy, Seams seams, List<EndpointGroup> groups) {
+    public ClientRuntime(ResiliencePolicy policy, Seams seams, List<EndpointGroup> groups,
+                         Consumer<PoolingHttpClientConnectionManagerBuilder> poolCustomizer) {
         this.state = new PolicyState(policy);
         this.seams = seams;
         this.counters = new Counters(seams.ticker());
-        this.endpoints = new Endpoints(policy, groups, seams, counters);
+        this.endpoints = new Endpoints(policy, groups, seams, counters, poolCustomizer);
         this.watchdog = new DeadlineWatchdog(seams.ticker(), seams.watchdogTickNanos());
     }
 

@@ -13,54 +13,61 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
-import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
-import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
-import org.apache.hc.client5.http.config.ConnectionConfig;
+import java.util.function.Consumer;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * One client's endpoints: the outlier detector (per-endpoint ejection state), the endpoint groups
  * keyed by their service authority, and the active health checks of the groups that have one. One
  * daemon thread per client ({@code sturdy-endpoints-N}, started with the first call) runs the sweep
- * that restores ejected endpoints every {@code interval} and schedules the health probes, which a
- * small asynchronous HttpClient of their own sends (no retries, one I/O thread). Everything stops when
- * the client closes.
+ * that restores ejected endpoints every {@code interval} and schedules the health probes. A small classic
+ * HttpClient of their own sends them (no retries, no sturdy handlers) through a connection manager built
+ * like the client's (its pool builder and the user's pool customizer: TLS strategy, DNS resolver, socket
+ * config), on a bounded pool of daemon threads ({@code sturdy-probe-N}, one per probed member at most).
+ * Everything stops when the client closes.
  */
 final class Endpoints implements AutoCloseable {
 
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+    private static final AtomicInteger PROBE_THREAD_IDS = new AtomicInteger();
 
     /** Null when the policy has no circuit breaker and the client no endpoint group. */
     final OutlierDetector detector;
     private final Map<HttpHost, EndpointSelector> groups;
     private final List<HealthChecker> checkers = new ArrayList<>();
     private final ScheduledExecutorService scheduler;
-    private final CloseableHttpAsyncClient probeClient;
+    private final CloseableHttpClient probeClient;
+    /** Runs the blocking probes; at most one per member is in flight, so one thread per member. */
+    private final ThreadPoolExecutor probeExecutor;
     private final List<EndpointGroup> healthGroups;
     private final dev.sturdy.internal.runtime.Ticker ticker;
     private volatile boolean started;
     private boolean closed;
 
-    Endpoints(ResiliencePolicy policy, List<EndpointGroup> groupList, Seams seams, Counters counters) {
+    Endpoints(ResiliencePolicy policy, List<EndpointGroup> groupList, Seams seams, Counters counters,
+              Consumer<PoolingHttpClientConnectionManagerBuilder> poolCustomizer) {
         if (policy.circuitBreaker().isEmpty() && groupList.isEmpty()) {
             detector = null;
             groups = Map.of();
             scheduler = null;
             probeClient = null;
+            probeExecutor = null;
             healthGroups = List.of();
             ticker = seams.ticker();
             return;
@@ -68,6 +75,7 @@ final class Endpoints implements AutoCloseable {
         detector = new OutlierDetector(policy.circuitBreaker(), seams.ticker(), counters, policy.listener());
         final Map<HttpHost, EndpointSelector> byService = new HashMap<>();
         boolean healthChecks = false;
+        int probedMembers = 0;
         for (EndpointGroup group : groupList) {
             final List<HttpHost> keys = new ArrayList<>();
             for (URI member : group.members()) {
@@ -78,7 +86,10 @@ final class Endpoints implements AutoCloseable {
                 throw new IllegalArgumentException("endpointGroup: " + group.service()
                         + " (expected: one group per service)");
             }
-            healthChecks |= group.healthCheck().isPresent();
+            if (group.healthCheck().isPresent()) {
+                healthChecks = true;
+                probedMembers += keys.size();
+            }
         }
         groups = Map.copyOf(byService);
         this.ticker = seams.ticker();
@@ -92,19 +103,25 @@ final class Endpoints implements AutoCloseable {
         this.healthGroups = healthChecks ? groupList : List.of();
         if (!healthChecks) {
             probeClient = null;
+            probeExecutor = null;
             return;
         }
-        probeClient = HttpAsyncClients.custom()
-                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1)
-                        .setSelectInterval(org.apache.hc.core5.util.TimeValue.ofMilliseconds(50)).build())
-                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.ofSeconds(5)).build())
-                        .build())
+        // the client's own pool setup, so that probes connect as real calls do (TLS, DNS, sockets)
+        final PoolingHttpClientConnectionManagerBuilder poolBuilder = ClassicInstaller.poolBuilder(policy);
+        poolCustomizer.accept(poolBuilder);
+        probeClient = HttpClients.custom()
+                .setConnectionManager(poolBuilder.build())
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .build();
+        final int threads = Math.max(1, probedMembers);
+        probeExecutor = new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    final Thread t = new Thread(r, "sturdy-probe-" + PROBE_THREAD_IDS.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -125,10 +142,13 @@ final class Endpoints implements AutoCloseable {
             scheduler.scheduleAtFixedRate(() -> detector.sweep(ticker.nanoTime()), interval, interval,
                     TimeUnit.NANOSECONDS);
             if (probeClient != null) {
-                probeClient.start();
                 for (EndpointGroup group : healthGroups) {
+                    final URI service = group.service();
+                    final String authority = service.getPort() < 0 ? service.getHost()
+                            : service.getHost() + ":" + service.getPort();
                     group.healthCheck().ifPresent(hc -> checkers.add(new HealthChecker(detector,
-                            groups.get(host(group.service())), hc, this::probe, scheduler)));
+                            groups.get(host(service)), hc, (member, p) -> probe(member, p, authority),
+                            scheduler)));
                 }
                 checkers.forEach(HealthChecker::start);
             }
@@ -144,37 +164,46 @@ final class Endpoints implements AutoCloseable {
         return groups.isEmpty() ? null : groups.get(target);
     }
 
-    private CompletableFuture<Integer> probe(Object member, HealthCheckPolicy policy) {
+    /**
+     * Sends {@code GET policy.path()} to the member with the group's service authority as its {@code Host}
+     * header, as real calls to the member send it (a header rather than the request's authority, which
+     * would become the TLS server name). Blocks a probe thread, never the caller; cancelling the returned
+     * future aborts the request.
+     */
+    @SuppressWarnings("deprecation") // RequestConfig's connect timeout: still honoured, and per probe
+    private CompletableFuture<Integer> probe(Object member, HealthCheckPolicy policy, String serviceAuthority) {
         final HttpHost host = (HttpHost) member;
         final Timeout timeout = Timeout.of(policy.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        final SimpleHttpRequest request = SimpleRequestBuilder.get()
-                .setHttpHost(host)
-                .setPath(policy.path())
-                .setRequestConfig(RequestConfig.custom().setResponseTimeout(timeout)
-                        .setConnectionRequestTimeout(timeout).build())
-                .build();
+        final HttpGet request = new HttpGet(policy.path());
+        request.setHeader(HttpHeaders.HOST, serviceAuthority);
+        request.setConfig(RequestConfig.custom()
+                .setConnectTimeout(timeout)
+                .setResponseTimeout(timeout)
+                .setConnectionRequestTimeout(timeout)
+                .build());
         final CompletableFuture<Integer> result = new CompletableFuture<>();
-        final Future<SimpleHttpResponse> exchange = probeClient.execute(request, new FutureCallback<>() {
-            @Override
-            public void completed(SimpleHttpResponse response) {
-                result.complete(response.getCode());
-            }
-
-            @Override
-            public void failed(Exception ex) {
-                result.completeExceptionally(ex);
-            }
-
-            @Override
-            public void cancelled() {
-                result.cancel(false);
-            }
-        });
         result.whenComplete((status, failure) -> {
             if (result.isCancelled()) {
-                exchange.cancel(true);
+                request.cancel();
             }
         });
+        try {
+            probeExecutor.execute(() -> {
+                if (result.isDone()) {
+                    return; // cancelled (timed out, closed) before it started
+                }
+                try {
+                    result.complete(probeClient.execute(host, request, response -> {
+                        EntityUtils.consume(response.getEntity());
+                        return response.getCode();
+                    }));
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) { // closed
+            result.completeExceptionally(e);
+        }
         return result;
     }
 
@@ -193,9 +222,11 @@ final class Endpoints implements AutoCloseable {
             }
         }
         if (probeClient != null) {
+            probeExecutor.shutdownNow();
+            // closes the connections too, pooled and leased, which ends probes blocked reading them
             probeClient.close(CloseMode.IMMEDIATE);
             try {
-                probeClient.awaitShutdown(org.apache.hc.core5.util.TimeValue.ofSeconds(5));
+                probeExecutor.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
