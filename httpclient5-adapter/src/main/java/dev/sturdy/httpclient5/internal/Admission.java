@@ -51,8 +51,14 @@ final class Admission implements LeaseRequest {
                               Timeout requestTimeout, Object userState) {
         final PolicyState ps = runtime.state();
         if (!manager.saturated(route)) {
-            return new Admission(manager, manager.pool().lease(id, route, requestTimeout, userState), route, ps,
-                    false, null);
+            final LeaseRequest inner = manager.pool().lease(id, route, requestTimeout, userState);
+            final Call call = CallSlot.get().current;
+            if (call != null && call.runtime == runtime) {
+                // the success path: the call itself is the lease handle, nothing is allocated
+                call.leaseFrom(manager, inner, route);
+                return call;
+            }
+            return new Admission(manager, inner, route, ps, false, null);
         }
         final HttpHost target = route.getTargetHost();
         runtime.counters.increment(ResilienceCounter.CX_OVERFLOW, target);
@@ -92,6 +98,20 @@ final class Admission implements LeaseRequest {
             wait = Timeout.of(nanos, TimeUnit.NANOSECONDS);
         }
         try {
+            return await(manager, inner, route, state, wait);
+        } finally {
+            leaveQueue();
+        }
+    }
+
+    /**
+     * Waits for the pool's lease and counts the connection as leased; a timeout says what it waited for.
+     * Shared by this class and by {@link Call}, which serves as the lease handle on the success path.
+     */
+    static ConnectionEndpoint await(SturdyConnectionManager manager, LeaseRequest inner, HttpRoute route,
+                                    PolicyState state, Timeout wait)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
             final ConnectionEndpoint endpoint = inner.get(wait);
             manager.leased.incrementAndGet();
             return endpoint;
@@ -101,8 +121,6 @@ final class Admission implements LeaseRequest {
                     + state.maxPendingWait + ", " + manager.pending.get() + " waiting)");
             timedOut.initCause(e);
             throw timedOut;
-        } finally {
-            leaveQueue();
         }
     }
 

@@ -5,8 +5,14 @@ import dev.sturdy.event.TimeoutKind;
 import dev.sturdy.internal.runtime.DeadlineWatchdog;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.io.ConnectionEndpoint;
+import org.apache.hc.client5.http.io.LeaseRequest;
 import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * The state of one call through a sturdy client: its deadline, its attempts and the attempt in flight,
@@ -18,7 +24,7 @@ import org.apache.hc.core5.http.HttpHost;
  * When there was no connection to cancel yet (the attempt still waits for one from the pool), the
  * watchdog puts the attempt back to {@code RUNNING} and tries again on its next tick.
  */
-final class Call extends AttemptOutcome {
+final class Call extends AttemptOutcome implements LeaseRequest {
 
     private static final int IDLE = 0;
     private static final int RUNNING = 1;
@@ -47,6 +53,15 @@ final class Call extends AttemptOutcome {
     int attempts;
     /** Which timeout cancelled the last attempt, if any. */
     volatile TimeoutKind fired;
+
+    /**
+     * The current attempt's pool lease when a connection was free: the call itself is handed to
+     * HttpClient as the lease handle, so the success path allocates no wrapper. A late cancel through
+     * the request can only reach this call's own lease.
+     */
+    private volatile LeaseRequest leaseInner;
+    private SturdyConnectionManager leaseManager;
+    private HttpRoute leaseRoute;
 
     private volatile int phase = IDLE;
     /** The current attempt's per-try deadline; meaningful only while {@link #perTryArmed}. */
@@ -162,5 +177,22 @@ final class Call extends AttemptOutcome {
 
     HttpHost target() {
         return target;
+    }
+
+    void leaseFrom(SturdyConnectionManager manager, LeaseRequest inner, HttpRoute route) {
+        this.leaseManager = manager;
+        this.leaseRoute = route;
+        this.leaseInner = inner;
+    }
+
+    @Override
+    public ConnectionEndpoint get(Timeout timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        return Admission.await(leaseManager, leaseInner, leaseRoute, state, timeout);
+    }
+
+    @Override
+    public boolean cancel() {
+        final LeaseRequest inner = leaseInner;
+        return inner == null || inner.cancel();
     }
 }
