@@ -81,11 +81,6 @@ public final class ClientRuntime implements AutoCloseable {
         endpoints.start();
     }
 
-    /** @return true when a request path is set up for ejection or endpoint groups */
-    public boolean ejectionEnabled() {
-        return endpoints.detector != null;
-    }
-
     /** @return true while the deadline thread runs (false after {@link #close()}) */
     public boolean isRunning() {
         return watchdog.isRunning();

@@ -54,11 +54,6 @@ public final class SturdyConnectionManager implements HttpClientConnectionManage
         return pending.get();
     }
 
-    /** @return connections leased right now, as sturdy counts them */
-    public int leasedConnections() {
-        return leased.get();
-    }
-
     /** @return the pool underneath */
     public PoolingHttpClientConnectionManager pool() {
         return pool;
