@@ -1,13 +1,12 @@
 package dev.sturdy.internal.ejection;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sturdy.CircuitBreakerPolicy;
 import dev.sturdy.EndpointGroup;
 import dev.sturdy.event.ResilienceListener;
 import dev.sturdy.internal.runtime.Counters;
-import java.lang.reflect.Method;
+import dev.sturdy.testing.ThreadAllocations;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,31 +15,18 @@ import org.junit.jupiter.api.Test;
 /**
  * The success path allocates nothing: looking up a known endpoint, asking whether it is ejected, picking
  * a group member, counting it outstanding and recording a success. Measured with the JVM's per-thread
- * allocation counter (reached by reflection, as in {@code RetryDeciderAllocationTest}).
+ * allocation counter ({@link ThreadAllocations}).
  */
 class OutlierDetectorAllocationTest {
 
     private static final int CALLS = 200_000;
     private static final long BUDGET_BYTES = 64 * 1024;
 
-    private Object threads;
-    private Method allocatedBytes;
+    private ThreadAllocations allocations;
 
     @BeforeEach
     void allocationCounterIsAvailable() throws ReflectiveOperationException {
-        Class<?> counterType;
-        try {
-            counterType = Class.forName("com.sun.management.ThreadMXBean");
-        } catch (ClassNotFoundException e) {
-            counterType = null;
-        }
-        assumeTrue(counterType != null, "no per-thread allocation counter on this JVM");
-        threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-        assumeTrue(counterType.isInstance(threads), "no per-thread allocation counter on this JVM");
-        boolean supported = (Boolean) counterType.getMethod("isThreadAllocatedMemorySupported").invoke(threads)
-                && (Boolean) counterType.getMethod("isThreadAllocatedMemoryEnabled").invoke(threads);
-        assumeTrue(supported, "per-thread allocation counter disabled");
-        allocatedBytes = counterType.getMethod("getThreadAllocatedBytes", long.class);
+        allocations = ThreadAllocations.meter();
     }
 
     @Test
@@ -76,15 +62,7 @@ class OutlierDetectorAllocationTest {
                 d.sweepIfDue(now); // not due: 200,000 calls span 0.2 s of fake time per run
             }
         };
-        calls.run(); // warm up: JIT, lazily created state
-        calls.run();
-
-        sink[0] = 0;
-        long before = (Long) allocatedBytes.invoke(threads, Thread.currentThread().getId());
-        calls.run();
-        long after = (Long) allocatedBytes.invoke(threads, Thread.currentThread().getId());
-
-        assertThat(after - before).isLessThan(BUDGET_BYTES);
+        assertThat(allocations.allocatedBy(calls)).isLessThan(BUDGET_BYTES);
         assertThat(sink[0]).isPositive();
     }
 }

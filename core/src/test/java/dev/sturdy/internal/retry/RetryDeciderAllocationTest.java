@@ -1,47 +1,30 @@
 package dev.sturdy.internal.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sturdy.HeaderMatch;
 import dev.sturdy.HttpRetryPolicy;
 import dev.sturdy.RetryOn;
-import java.lang.reflect.Method;
+import dev.sturdy.testing.ThreadAllocations;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The hot path allocates nothing: {@link RetryDecider#decide} (without regex matchers) and
- * {@link Backoff#delayNanos}. Measured with the JVM's per-thread allocation counter over many calls, so
- * a single allocation per call (at least 16 bytes) would exceed the budget many times over.
- *
- * <p>The counter ({@code com.sun.management.ThreadMXBean}) is reached by reflection: test sources are
- * compiled into the {@code dev.sturdy.core} module, which does not (and should not) read the management
- * modules; tests run on the class path, where they are visible.
+ * {@link Backoff#delayNanos}. Measured with the JVM's per-thread allocation counter
+ * ({@link ThreadAllocations}) over many calls, so a single allocation per call (at least 16 bytes) would
+ * exceed the budget many times over.
  */
 class RetryDeciderAllocationTest {
 
     private static final int CALLS = 200_000;
     private static final long BUDGET_BYTES = 64 * 1024; // measurement noise; one object per call would be >= 3 MB
 
-    private Object threads;
-    private Method allocatedBytes;
+    private ThreadAllocations allocations;
 
     @BeforeEach
     void allocationCounterIsAvailable() throws ReflectiveOperationException {
-        Class<?> counterType;
-        try {
-            counterType = Class.forName("com.sun.management.ThreadMXBean");
-        } catch (ClassNotFoundException e) {
-            counterType = null;
-        }
-        assumeTrue(counterType != null, "no per-thread allocation counter on this JVM");
-        threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-        assumeTrue(counterType.isInstance(threads), "no per-thread allocation counter on this JVM");
-        boolean supported = (Boolean) counterType.getMethod("isThreadAllocatedMemorySupported").invoke(threads)
-                && (Boolean) counterType.getMethod("isThreadAllocatedMemoryEnabled").invoke(threads);
-        assumeTrue(supported, "per-thread allocation counter disabled");
-        allocatedBytes = counterType.getMethod("getThreadAllocatedBytes", long.class);
+        allocations = ThreadAllocations.meter();
     }
 
     @Test
@@ -68,7 +51,7 @@ class RetryDeciderAllocationTest {
             }
         };
 
-        assertThat(allocatedBy(calls)).isLessThan(BUDGET_BYTES);
+        assertThat(allocations.allocatedBy(calls)).isLessThan(BUDGET_BYTES);
         assertThat(sink[0]).isPositive();
     }
 
@@ -82,15 +65,7 @@ class RetryDeciderAllocationTest {
             }
         };
 
-        assertThat(allocatedBy(calls)).isLessThan(BUDGET_BYTES);
+        assertThat(allocations.allocatedBy(calls)).isLessThan(BUDGET_BYTES);
         assertThat(sink[0]).isPositive();
-    }
-
-    private long allocatedBy(Runnable calls) throws ReflectiveOperationException {
-        calls.run(); // warm up: class loading and first-call allocations are not the hot path
-        long threadId = Thread.currentThread().getId();
-        long before = (Long) allocatedBytes.invoke(threads, threadId);
-        calls.run();
-        return (Long) allocatedBytes.invoke(threads, threadId) - before;
     }
 }
