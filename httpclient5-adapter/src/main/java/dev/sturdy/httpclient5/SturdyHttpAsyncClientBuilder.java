@@ -1,9 +1,12 @@
 package dev.sturdy.httpclient5;
 
+import dev.sturdy.EndpointGroup;
 import dev.sturdy.ResiliencePolicy;
 import dev.sturdy.httpclient5.internal.AsyncInstaller;
 import dev.sturdy.httpclient5.internal.AsyncRuntime;
 import dev.sturdy.httpclient5.internal.Seams;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
@@ -26,6 +29,7 @@ public final class SturdyHttpAsyncClientBuilder extends HttpAsyncClientBuilder {
 
     private final ResiliencePolicy policy;
     private Consumer<PoolingAsyncClientConnectionManagerBuilder> poolCustomizer = b -> { };
+    private final List<EndpointGroup> groups = new ArrayList<>();
     private Seams seams = Seams.SYSTEM;
     private boolean built;
 
@@ -43,6 +47,24 @@ public final class SturdyHttpAsyncClientBuilder extends HttpAsyncClientBuilder {
     public SturdyHttpAsyncClientBuilder connectionManager(Consumer<PoolingAsyncClientConnectionManagerBuilder> customizer) {
         Objects.requireNonNull(customizer, "customizer");
         this.poolCustomizer = this.poolCustomizer.andThen(customizer);
+        return this;
+    }
+
+    /**
+     * Spreads requests for a logical service over several replicas, as
+     * {@link SturdyHttpClientBuilder#endpointGroup(EndpointGroup)} does for the classic client: a request
+     * whose scheme, host and port are the group's service is sent to one of its members; each attempt
+     * picks a member that is not ejected (round-robin or least-outstanding), a retry prefers a member
+     * not tried yet in the call, and the group's health check, if any, probes the members in the
+     * background (over a small async client of its own with one I/O thread, connecting as this client
+     * does). The {@code Host} header (HTTP/2 {@code :authority}) stays the service's name. With a
+     * {@link dev.sturdy.CircuitBreakerPolicy} in the policy, failing members are ejected.
+     *
+     * @param group the group; one group per service
+     * @return this builder
+     */
+    public SturdyHttpAsyncClientBuilder endpointGroup(EndpointGroup group) {
+        groups.add(Objects.requireNonNull(group, "group"));
         return this;
     }
 
@@ -65,8 +87,11 @@ public final class SturdyHttpAsyncClientBuilder extends HttpAsyncClientBuilder {
                     "build: called twice (expected: one client per SturdyHttpAsyncClientBuilder)");
         }
         built = true;
-        final AsyncRuntime runtime = AsyncInstaller.install(policy, this, seams, poolCustomizer);
+        final AsyncRuntime runtime = AsyncInstaller.install(policy, this, seams, poolCustomizer, List.copyOf(groups));
         runtime.attach(super.build());
+        if (!groups.isEmpty()) {
+            runtime.runtime().startEndpoints(); // health checks probe from the start
+        }
         return new SturdyHttpAsyncClient(runtime);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sturdy.httpclient5.internal;
 
 import dev.sturdy.event.TimeoutKind;
+import dev.sturdy.internal.ejection.EndpointState;
 import java.util.concurrent.Future;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
@@ -23,6 +24,8 @@ final class AsyncAttempt<T> implements FutureCallback<T> {
     volatile boolean handedOver;
     /** The retry decided on this attempt's response head, run once its body is discarded. */
     volatile AsyncCall.PlannedRetry retry;
+    /** The endpoint this attempt went to (when the client tracks endpoints): told when it ends. */
+    volatile EndpointState endpoint;
 
     AsyncAttempt(AsyncCall<T> call, AsyncResponseConsumer<T> callerConsumer, long perTryDeadlineNanos, boolean perTryArmed) {
         this.call = call;
@@ -34,18 +37,28 @@ final class AsyncAttempt<T> implements FutureCallback<T> {
     @Override
     public void completed(T result) {
         ended = true;
+        endpointDone();
         call.onCompleted(this, result, retry);
     }
 
     @Override
     public void failed(Exception failure) {
         ended = true;
+        endpointDone();
         call.onFailed(this, failure, handedOver);
     }
 
     @Override
     public void cancelled() {
         ended = true;
+        endpointDone();
         call.onFailed(this, null, handedOver);
+    }
+
+    private void endpointDone() {
+        final EndpointState e = endpoint;
+        if (e != null) {
+            e.requestEnded(); // HttpClient calls one of the three callbacks, once
+        }
     }
 }

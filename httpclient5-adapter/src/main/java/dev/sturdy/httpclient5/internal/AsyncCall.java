@@ -1,11 +1,15 @@
 package dev.sturdy.httpclient5.internal;
 
 import dev.sturdy.DeadlineExceededException;
+import dev.sturdy.EndpointEjectedException;
 import dev.sturdy.PerTryTimeoutException;
 import dev.sturdy.PoolOverflowException;
 import dev.sturdy.event.DelaySource;
 import dev.sturdy.event.ResilienceCounter;
 import dev.sturdy.event.TimeoutKind;
+import dev.sturdy.internal.ejection.EndpointSelector;
+import dev.sturdy.internal.ejection.EndpointState;
+import dev.sturdy.internal.ejection.OutlierDetector;
 import dev.sturdy.internal.retry.FailureClass;
 import dev.sturdy.internal.retry.RetryDecision;
 import java.util.ArrayList;
@@ -14,16 +18,21 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.async.AsyncExecChain;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.ComplexFuture;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.URIScheme;
 import org.apache.hc.core5.http.nio.AsyncPushConsumer;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.HandlerFactory;
 import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.net.URIAuthority;
 
 /**
  * One call through a sturdy async client, and its retry loop.
@@ -48,9 +57,12 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * called outside it. The attempt in flight is {@link #current}; a late watchdog tick can only cancel
  * an attempt that has already ended (a no-op), never the next one.
  *
- * <p>Ready for the next steps: endpoint choice and ejection go in {@link #launch(boolean)} (pick the
- * member, pass it as the attempt's target) and in the outcome handlers (report to the detector), as in
- * {@link AttemptHandler}; admission of pending requests wraps {@link #start}.
+ * <p>Endpoints: the service of an attempt is known only once HttpClient has resolved its route, so
+ * {@link AsyncChainMarker#ATTEMPT} (first in the chain) asks {@link #route} which endpoint it goes to: a
+ * group member that is not ejected (a retry prefers one not tried yet in the call), or the service itself
+ * unless it is ejected; when every candidate is ejected the attempt fails there, before anything is
+ * leased or sent. Outcomes are reported to the outlier detector as the classic {@link AttemptHandler}
+ * does: a response head by its status, a failure by its class once its connect retries are used up.
  */
 final class AsyncCall<T> extends AttemptOutcome {
 
@@ -73,6 +85,16 @@ final class AsyncCall<T> extends AttemptOutcome {
     volatile HttpHost target;
     /** Whether the attempt being started counts as a new attempt (false for a TCP connect retry). */
     volatile boolean countsAttempt;
+    /** The endpoint of the current attempt, when the client has a detector (set by {@link #route}). */
+    private volatile EndpointState endpointState;
+    /** The group member of the current attempt, or null when it goes to the service itself. */
+    private volatile HttpHost member;
+    /** Whether the current attempt's endpoint is the only one the call can use (no group). */
+    private volatile boolean singleEndpoint;
+    /** Group members tried in this call, a bit per member (Envoy's previous_hosts). */
+    private long tried;
+    /** The fail-fast exception {@link #route} raised: ends the call as it is. */
+    private volatile EndpointEjectedException rejection;
     private volatile AsyncAttempt<T> current;
 
     // guarded by this
@@ -183,6 +205,10 @@ final class AsyncCall<T> extends AttemptOutcome {
             return null;
         }
         final HttpHost t = target;
+        final EndpointState es = attempt.endpoint;
+        if (es != null) {
+            async.runtime.endpoints.detector.onResponse(es, head.getCode());
+        }
         respond(head);
         final RetryDecision decision = decide();
         if (decision != RetryDecision.NO_RETRY_SUCCESS) {
@@ -238,7 +264,9 @@ final class AsyncCall<T> extends AttemptOutcome {
                 return;
             }
             final TimeoutKind fired = attempt.fired;
-            if (fired == null && future.isCancelled()) {
+            if (failure != null && failure == rejection) {
+                toThrow = withEarlier(failure); // every endpoint is ejected: nothing was sent, nothing is retried
+            } else if (fired == null && future.isCancelled()) {
                 cancelled = true;
             } else if (fired == TimeoutKind.OVERALL
                     || remainingNanos(async.runtime.seams.ticker().nanoTime()) <= 0) {
@@ -287,6 +315,10 @@ final class AsyncCall<T> extends AttemptOutcome {
             }
         }
         connectFailures = 0;
+        final EndpointState es = endpointState;
+        if (es != null) {
+            async.runtime.endpoints.detector.onFailure(es, fc); // overflow, cancel and the like do not count
+        }
         fail(fc);
         final String outcome = Failures.describe(fc, failure);
         Events.attemptFailed(state, method, t, attempts, outcome);
@@ -356,6 +388,11 @@ final class AsyncCall<T> extends AttemptOutcome {
         final long now = async.runtime.seams.ticker().nanoTime();
         if (remainingNanos(now) - delayNanos <= 0) {
             return "the retry would start after the response timeout";
+        }
+        final EndpointState es = endpointState;
+        if (singleEndpoint && es != null && async.runtime.endpoints.detector.isEjected(es, now)) {
+            // this attempt's error ejected the only endpoint: waiting would only end in a rejection
+            return "the endpoint is ejected";
         }
         final int refused = async.runtime.budget.tryAcquire(state.retry.budget());
         if (refused >= 0) {
@@ -477,6 +514,97 @@ final class AsyncCall<T> extends AttemptOutcome {
                 // as above
             }
         }
+    }
+
+    // ---------------------------------------------------------------- endpoints
+
+    /**
+     * Chooses the endpoint of the attempt entering the exec chain (on the thread that started it) and
+     * counts it in {@code rq_total}. A TCP connect retry stays on the endpoint of the attempt it repeats.
+     *
+     * @param scope   the attempt's scope, routed to the service
+     * @param request the request about to be sent
+     * @return the scope to go on with: the same, or one routed to the chosen group member
+     * @throws EndpointEjectedException when every endpoint the call could use is ejected
+     */
+    AsyncExecChain.Scope route(AsyncExecChain.Scope scope, HttpRequest request) throws EndpointEjectedException {
+        final Endpoints endpoints = async.runtime.endpoints;
+        final OutlierDetector detector = endpoints.detector;
+        final HttpHost service = scope.route.getTargetHost();
+        method(request.getMethod());
+        final boolean newAttempt = countsAttempt;
+        if (detector != null && newAttempt) {
+            final long now = async.runtime.seams.ticker().nanoTime();
+            endpoints.start();
+            detector.sweepIfDue(now);
+            final EndpointSelector group = endpoints.group(service);
+            EndpointState chosen = null;
+            HttpHost chosenMember = null;
+            if (group != null) {
+                final int m;
+                synchronized (this) {
+                    m = group.select(tried, now);
+                    if (m != EndpointSelector.NONE) {
+                        tried |= 1L << m;
+                    }
+                }
+                if (m == EndpointSelector.NONE) {
+                    throw rejected(service, group.ejectedException(now));
+                }
+                chosen = group.member(m);
+                chosenMember = (HttpHost) group.key(m); // keys are the members' HttpHosts
+            } else if (detector.passiveEjection()) {
+                chosen = detector.endpoint(service);
+                if (detector.isEjected(chosen, now)) {
+                    throw rejected(service, detector.ejectedException(chosen, now));
+                }
+            }
+            endpointState = chosen;
+            member = chosenMember;
+            singleEndpoint = group == null;
+        }
+        final HttpHost m = detector == null ? null : member;
+        final HttpHost t = m != null ? m : service;
+        target = t;
+        final AsyncAttempt<T> attempt = current;
+        final EndpointState es = detector == null ? null : endpointState;
+        if (es != null && attempt != null) {
+            es.requestStarted();
+            attempt.endpoint = es; // requestEnded() when the attempt ends
+        }
+        if (newAttempt) { // a TCP connect retry re-runs the same attempt: not counted again
+            async.runtime.counters.increment(ResilienceCounter.RQ_TOTAL, t);
+        }
+        return m == null ? scope : memberScope(scope, request, m);
+    }
+
+    /** Every endpoint the call could use is ejected: the attempt is not made; nothing is sent or retried. */
+    private EndpointEjectedException rejected(HttpHost service, EndpointEjectedException e) {
+        synchronized (this) {
+            attempts--; // counted when the attempt was launched; it never started
+            Events.circuitRejected(state, method, service, attempts + 1, e.retryAt());
+        }
+        rejection = e;
+        return e;
+    }
+
+    /**
+     * The scope of an attempt sent to a group member: the route's target replaced, its proxy and local
+     * address kept. Through a plain (non-tunnelled) proxy the request names the member as its authority,
+     * since the proxy resolves it; otherwise the request keeps the service's authority (its Host header).
+     */
+    private static AsyncExecChain.Scope memberScope(AsyncExecChain.Scope scope, HttpRequest request, HttpHost member) {
+        final HttpRoute route = scope.route;
+        final boolean secure = URIScheme.HTTPS.same(member.getSchemeName());
+        final HttpRoute memberRoute = route.getProxyHost() == null
+                ? new HttpRoute(member, route.getLocalAddress(), secure)
+                : new HttpRoute(member, route.getLocalAddress(), route.getProxyHost(), secure);
+        if (route.getProxyHost() != null && !memberRoute.isTunnelled()) {
+            request.setAuthority(new URIAuthority(member));
+        }
+        return new AsyncExecChain.Scope(scope.exchangeId, memberRoute, scope.originalRequest,
+                scope.cancellableDependency, scope.clientContext, scope.execRuntime, scope.scheduler,
+                scope.execCount);
     }
 
     // ---------------------------------------------------------------- deadline watchdog

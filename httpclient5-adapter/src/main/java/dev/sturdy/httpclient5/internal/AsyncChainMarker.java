@@ -1,6 +1,5 @@
 package dev.sturdy.httpclient5.internal;
 
-import dev.sturdy.event.ResilienceCounter;
 import java.io.IOException;
 import org.apache.hc.client5.http.async.AsyncExecCallback;
 import org.apache.hc.client5.http.async.AsyncExecChain;
@@ -10,11 +9,12 @@ import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 
 /**
- * The two places in the async exec chain where sturdy looks at an attempt without changing it; the
+ * The two places in the async exec chain where sturdy sees an attempt; the
  * attempt's {@link AsyncCall} is found in the exchange's context.
  * <ul>
- *   <li>{@link #ATTEMPT}, added first (before {@code REDIRECT}): the attempt starts; records its target
- *       (the real route, known before anything is sent) and counts {@code rq_total} on it.</li>
+ *   <li>{@link #ATTEMPT}, added first (before {@code REDIRECT}): the attempt starts; its route is known,
+ *       so the call chooses the endpoint ({@link AsyncCall#route}: a group member, or the service unless
+ *       ejected), which may replace the route's target, and counts {@code rq_total} on it.</li>
  *   <li>{@link #DISPATCH}, added last (just before {@code MAIN_TRANSPORT}): the connection and its TLS
  *       session are established and the request is about to be written. A failure before this point
  *       provably never reached the server; one after it may have been processed.</li>
@@ -40,11 +40,9 @@ final class AsyncChainMarker implements AsyncExecChainHandler {
             if (dispatch) {
                 call.dispatched = true;
             } else {
-                call.target = scope.route.getTargetHost();
-                call.method(request.getMethod());
-                if (call.countsAttempt) { // a TCP connect retry re-runs the same attempt: not counted again
-                    call.async.runtime.counters.increment(ResilienceCounter.RQ_TOTAL, call.target);
-                }
+                // choose the endpoint (may fail fast when all are ejected) and count the attempt
+                chain.proceed(request, entityProducer, call.route(scope, request), callback);
+                return;
             }
         }
         chain.proceed(request, entityProducer, scope, callback);

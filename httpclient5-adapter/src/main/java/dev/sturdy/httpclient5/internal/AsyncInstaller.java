@@ -57,6 +57,17 @@ public final class AsyncInstaller {
      */
     public static AsyncRuntime install(ResiliencePolicy policy, HttpAsyncClientBuilder builder, Seams seams,
                                        Consumer<PoolingAsyncClientConnectionManagerBuilder> poolCustomizer) {
+        return install(policy, builder, seams, poolCustomizer, java.util.List.of());
+    }
+
+    /**
+     * Installs the policy into the builder of the client that runs the attempts, with endpoint groups.
+     *
+     * @return the runtime; {@link AsyncRuntime#attach} it to the built client
+     */
+    public static AsyncRuntime install(ResiliencePolicy policy, HttpAsyncClientBuilder builder, Seams seams,
+                                       Consumer<PoolingAsyncClientConnectionManagerBuilder> poolCustomizer,
+                                       java.util.List<dev.sturdy.EndpointGroup> groups) {
         final PoolingAsyncClientConnectionManagerBuilder poolBuilder = poolBuilder(policy);
         poolCustomizer.accept(poolBuilder);
         final PoolingAsyncClientConnectionManager pool = poolBuilder.build();
@@ -70,7 +81,7 @@ public final class AsyncInstaller {
                 .disableAutomaticRetries()
                 .addExecInterceptorFirst("sturdy-attempt", AsyncChainMarker.ATTEMPT)
                 .addExecInterceptorLast("sturdy-dispatch", AsyncChainMarker.DISPATCH);
-        return new AsyncRuntime(policy, seams, pool);
+        return new AsyncRuntime(policy, seams, pool, groups, poolCustomizer);
     }
 
     private static Timeout timeout(Duration d) {

@@ -1,11 +1,14 @@
 package dev.sturdy.httpclient5.internal;
 
+import dev.sturdy.EndpointGroup;
 import dev.sturdy.ResiliencePolicy;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.nio.AsyncPushConsumer;
@@ -32,7 +35,17 @@ public final class AsyncRuntime implements AutoCloseable {
     private volatile CloseableHttpAsyncClient attempts;
 
     AsyncRuntime(ResiliencePolicy policy, Seams seams, PoolingAsyncClientConnectionManager pool) {
-        this.runtime = new ClientRuntime(policy, seams, List.of(), b -> { });
+        this(policy, seams, pool, List.of(), b -> { });
+    }
+
+    /**
+     * @param groups         the client's endpoint groups
+     * @param poolCustomizer the user's changes to the pool builder, applied to the health probes' pool too
+     */
+    AsyncRuntime(ResiliencePolicy policy, Seams seams, PoolingAsyncClientConnectionManager pool,
+                 List<EndpointGroup> groups, Consumer<PoolingAsyncClientConnectionManagerBuilder> poolCustomizer) {
+        this.runtime = new ClientRuntime(policy, seams, groups,
+                (ProbeTransport.Factory) members -> new AsyncProbes(policy, poolCustomizer));
         this.pool = pool;
     }
 

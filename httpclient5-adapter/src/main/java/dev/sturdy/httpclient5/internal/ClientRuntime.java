@@ -34,10 +34,20 @@ public final class ClientRuntime implements AutoCloseable {
      */
     public ClientRuntime(ResiliencePolicy policy, Seams seams, List<EndpointGroup> groups,
                          Consumer<PoolingHttpClientConnectionManagerBuilder> poolCustomizer) {
+        this(policy, seams, groups, (ProbeTransport.Factory) members -> new ClassicProbes(policy, poolCustomizer, members));
+    }
+
+    /**
+     * @param policy the initial policy
+     * @param seams  time, sleeping and randomness
+     * @param groups the client's endpoint groups
+     * @param probes builds the transport of the groups' health probes (only when one has a health check)
+     */
+    ClientRuntime(ResiliencePolicy policy, Seams seams, List<EndpointGroup> groups, ProbeTransport.Factory probes) {
         this.state = new PolicyState(policy);
         this.seams = seams;
         this.counters = new Counters(seams.ticker());
-        this.endpoints = new Endpoints(policy, groups, seams, counters, poolCustomizer);
+        this.endpoints = new Endpoints(policy, groups, seams, counters, probes);
         this.watchdog = new DeadlineWatchdog(seams.ticker(), seams.watchdogTickNanos());
     }
 
