@@ -34,6 +34,27 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.pool.PoolStats;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.Message;
+import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
+import org.apache.hc.core5.http.nio.AsyncRequestConsumer;
+import org.apache.hc.core5.http.nio.AsyncServerRequestHandler;
+import org.apache.hc.core5.http.nio.AsyncServerRequestHandler.ResponseTrigger;
+import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
+import org.apache.hc.core5.http.nio.support.BasicRequestConsumer;
+import org.apache.hc.core5.http.nio.support.BasicResponseProducer;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.http2.impl.nio.bootstrap.H2ServerBootstrap;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.ListenerEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -352,5 +373,77 @@ class AsyncEndpointsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("builder: a SturdyHttpAsyncClientBuilder"
                         + " (expected: a plain HttpAsyncClientBuilder; a sturdy builder has its policy already)");
+    }
+
+    @Test
+    void overHttp2AGroupMovesARetryToAnotherMemberAndKeepsTheServiceAsAuthority() throws Exception {
+        final ResiliencePolicy policy = ResiliencePolicy.builder()
+                .retry(HttpRetryPolicy.builder().maxRetries(2).backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build())
+                .circuitBreaker(CircuitBreakerPolicy.builder().consecutiveErrors(1000).build()) // choice only
+                .build();
+        try (H2Member failing = H2Member.start(503);
+             H2Member good = H2Member.start(200);
+             SturdyHttpAsyncClient client = started(SturdyHttpAsyncClients.custom(policy)
+                     .connectionManager(pool -> pool.setDefaultTlsConfig(TlsConfig.custom()
+                             .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_2).build()))
+                     .endpointGroup(EndpointGroup.of("http://orders", failing.baseUrl(), good.baseUrl())))) {
+            for (int i = 0; i < 10; i++) {
+                final HttpClientContext context = HttpClientContext.create();
+                final SimpleHttpResponse response = get(client, "http://orders/h2/" + i, context);
+                assertThat(response.getCode()).isEqualTo(200);
+                assertThat(response.getVersion().getMajor()).as("HTTP major version").isEqualTo(2);
+                assertThat(SturdyContext.attempts(context)).isBetween(1, 2);
+            }
+            assertThat(good.authorities).as("requests the good member saw").hasSize(10).containsOnly("orders");
+            assertThat(failing.authorities).as("first attempts spread round robin").hasSize(5).containsOnly("orders");
+            assertThat(client.metrics().get(failing.baseUrl(), ResilienceCounter.RQ_TOTAL)).isEqualTo(5);
+            assertClean(client);
+        }
+    }
+
+    /** An HTTP/2 (cleartext, prior knowledge) member answering every stream with one status; records :authority. */
+    private static final class H2Member implements AutoCloseable {
+
+        final List<String> authorities = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final HttpAsyncServer server;
+        private final int port;
+
+        private H2Member(int status) throws Exception {
+            server = H2ServerBootstrap.bootstrap()
+                    .setCanonicalHostName("orders") // the authority members are asked for
+                    .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_2)
+                    .register("*", new AsyncServerRequestHandler<Message<HttpRequest, Void>>() {
+                        @Override
+                        public AsyncRequestConsumer<Message<HttpRequest, Void>> prepare(HttpRequest request,
+                                EntityDetails entityDetails, HttpContext context) {
+                            return new BasicRequestConsumer<>(entityDetails == null ? null : new DiscardingEntityConsumer<>());
+                        }
+
+                        @Override
+                        public void handle(Message<HttpRequest, Void> message, ResponseTrigger trigger, HttpContext context)
+                                throws HttpException, IOException {
+                            authorities.add(String.valueOf(message.getHead().getAuthority()));
+                            trigger.submitResponse(new BasicResponseProducer(status, "status " + status,
+                                    ContentType.TEXT_PLAIN), context);
+                        }
+                    })
+                    .create();
+            server.start();
+            final ListenerEndpoint endpoint = server.listen(new InetSocketAddress("127.0.0.1", 0), URIScheme.HTTP).get();
+            port = ((InetSocketAddress) endpoint.getAddress()).getPort();
+        }
+
+        static H2Member start(int status) throws Exception {
+            return new H2Member(status);
+        }
+
+        String baseUrl() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        @Override
+        public void close() {
+            server.close(CloseMode.IMMEDIATE);
+        }
     }
 }
