@@ -1,0 +1,506 @@
+package dev.sturdy.httpclient5;
+
+import dev.sturdy.ResiliencePolicy;
+import dev.sturdy.event.AttemptFailedEvent;
+import dev.sturdy.event.CircuitRejectedEvent;
+import dev.sturdy.event.EndpointEjectedEvent;
+import dev.sturdy.event.EndpointRestoredEvent;
+import dev.sturdy.event.ResilienceCounter;
+import dev.sturdy.event.ResilienceListener;
+import dev.sturdy.event.ResilienceMetrics;
+import dev.sturdy.event.RetriesExhaustedEvent;
+import dev.sturdy.event.RetryBudgetExceededEvent;
+import dev.sturdy.event.RetryScheduledEvent;
+import dev.sturdy.event.TimeoutEvent;
+import dev.sturdy.httpclient5.faulttable.ExpectedOutcome;
+import dev.sturdy.httpclient5.faulttable.FaultScenario;
+import dev.sturdy.httpclient5.internal.Seams;
+import dev.sturdy.httpclient5.testing.Fault;
+import dev.sturdy.httpclient5.testing.FaultServer;
+import dev.sturdy.httpclient5.testing.LogCapture;
+import dev.sturdy.httpclient5.testing.LogEvent;
+import dev.sturdy.httpclient5.testing.RefusingPort;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+import org.apache.hc.core5.pool.PoolStats;
+
+/**
+ * Runs one parity {@link Scenario} through either client and records everything a user can observe
+ * of it as an {@link Observation}, already normalised so that the classic and async records can be
+ * compared with {@code equals}.
+ *
+ * <p>Why these normalisations and no others (each is the smallest that removes a difference the issue
+ * does not ask about):
+ * <ol>
+ *   <li><b>Ports.</b> Each run gets its own server (or refusing port), so the port number in endpoints,
+ *       messages and counter keys is written {@code {port}}. Only that exact number is replaced.</li>
+ *   <li><b>Exceptions HttpClient's async transport reports differently for the same fault.</b> Only
+ *       for the fault a row names ({@link Scenario#transportFault()}), and only when
+ *       {@link AsyncFaultTableTest#asyncFailure} lists a different async form for it: an async exception
+ *       whose exact type and message are that form is written in the classic form (e.g. a refused
+ *       connect names the resolved address {@code [/127.0.0.1]} in async only), and the async simple
+ *       type name in event outcomes and log lines, {@code (ConnectionClosedException)}, is written as the
+ *       classic one, {@code (NoHttpResponseException)}. Anything else is compared as it is.</li>
+ *   <li><b>Order, with concurrent calls only.</b> When a row makes several calls at once, which call
+ *       finishes or logs first is a race, so outcomes, attempts, events and log lines are compared as
+ *       sorted lists. A row with one call keeps its order.</li>
+ * </ol>
+ * Durations and instants need no normalisation: the seams fix the jitter draw, backoff delays are
+ * therefore exact, timeouts are reported as configured, and a {@link FakeTicker} run starts both
+ * clients at the same instant. Thread names are not recorded (a log line's thread is not behaviour).
+ */
+final class ParityHarness {
+
+    /** Where the clients' time comes from. */
+    enum Clock {
+        /**
+         * A {@link FakeTicker} that stands still (no deadline can fire), no sleeping in the classic
+         * client, a draw of 0.5. The async client's retry timer still waits the real delay.
+         */
+        FAKE,
+        /** The real clock and real sleeping, a draw of 0.5: for rows whose subject is a timeout firing. */
+        REAL;
+
+        Seams seams() {
+            return this == FAKE
+                    ? new FakeTicker(0L, Instant.parse("2026-01-01T00:00:00Z")).seams()
+                    : Seams.SYSTEM.withRandom(() -> 0.5);
+        }
+    }
+
+    /** Where a row's calls go: a scripted fault server, or a port where nothing listens. */
+    record Target(Fault otherwise, List<Fault> first) {
+
+        static Target server(Fault otherwise, Fault... first) {
+            return new Target(Objects.requireNonNull(otherwise), List.of(first));
+        }
+
+        static Target refusing() {
+            return new Target(null, List.of());
+        }
+
+        Endpoint open() {
+            if (otherwise == null) {
+                RefusingPort port = RefusingPort.find();
+                return new Endpoint(port.port(), port.uri("/parity"), null);
+            }
+            FaultServer server = FaultServer.start(otherwise);
+            first.forEach(server::enqueue);
+            return new Endpoint(server.port(), server.uri("/parity"), server);
+        }
+
+        @Override
+        public String toString() {
+            return otherwise == null ? "refusing port" : "server " + first + " then " + otherwise;
+        }
+    }
+
+    /** One open target; {@code server} is null for a refusing port. */
+    record Endpoint(int port, URI uri, FaultServer server) implements AutoCloseable {
+
+        List<String> requests() {
+            if (server == null) {
+                return List.of();
+            }
+            List<String> seen = new ArrayList<>();
+            server.requests().forEach(r -> seen.add(r.method() + " " + r.target() + " body '"
+                    + new String(r.body(), StandardCharsets.UTF_8) + "'"));
+            return seen;
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /**
+     * How a row makes its calls.
+     *
+     * @param count      how many calls
+     * @param concurrent all at once from separate threads, or one after another on the test thread
+     */
+    record Calls(int count, boolean concurrent) {
+
+        static Calls once() {
+            return new Calls(1, false);
+        }
+
+        /** {@code n} calls started together: their order is a race (normalisation 3). */
+        static Calls atOnce(int n) {
+            return new Calls(n, true);
+        }
+
+        /** {@code n} calls, each after the previous one ended. */
+        static Calls inTurn(int n) {
+            return new Calls(n, false);
+        }
+
+        @Override
+        public String toString() {
+            return count == 1 ? "once" : count + (concurrent ? " at once" : " in turn");
+        }
+    }
+
+    /**
+     * One row of the parity table.
+     *
+     * @param name             what happens, for the test's display name
+     * @param policy           the policy both clients are built with (the harness adds its listener)
+     * @param target           where the calls go
+     * @param method           GET or POST (a POST sends a small repeatable JSON body)
+     * @param calls            how the calls are made
+     * @param clock            the seams
+     * @param transportFault   the fault whose exception HttpClient's async transport reports differently
+     *                         (normalisation 2 applies to it alone), or null
+     * @param expectedOutcomes what the calls must end with in the classic client, written as an
+     *                         {@link Observation} writes outcomes (in ascending order for calls at once)
+     * @param expectedAttempts the attempts of the calls in the classic client (ascending for calls at once)
+     */
+    record Scenario(String name, ResiliencePolicy policy, Target target, String method, Calls calls, Clock clock,
+                    FaultScenario transportFault, List<String> expectedOutcomes, List<Integer> expectedAttempts) {
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
+     * What a user could observe of one run, normalised.
+     *
+     * @param outcomes       per call: {@code status <code> '<body>'} or {@code <type>: <message>}, with
+     *                       suppressed exceptions and the cause appended
+     * @param attempts       per call, {@link SturdyContext#attempts}
+     * @param events         every listener event, as the event records print themselves
+     * @param logs           every event of a {@code dev.sturdy} logger: level, logger, message, throwable
+     * @param counters       the non-zero counters, client-wide ({@code client rq_total}) and per endpoint
+     *                       ({@code http://127.0.0.1:{port} rq_total})
+     * @param serverRequests the requests the server read: method, target, body
+     * @param transportRewrites how many strings normalisation 2 rewrote (not part of the comparison: a
+     *                          row that names a transport fault checks that its rewrite was needed)
+     */
+    record Observation(List<String> outcomes, List<Integer> attempts, List<String> events, List<String> logs,
+                       Map<String, Long> counters, List<String> serverRequests, int transportRewrites) {
+    }
+
+    private static final String BODY = "{\"order\":42}";
+    private static final String STURDY_LOGGERS = "dev.sturdy";
+    private static final Duration CALL_BOUND = Duration.ofSeconds(20);
+    private static final Duration QUIET_BOUND = Duration.ofSeconds(2);
+
+    private ParityHarness() {
+    }
+
+    // ---------------------------------------------------------------- the two clients
+
+    static Observation runClassic(Scenario scenario) throws Exception {
+        RecordingListener listener = new RecordingListener();
+        try (Endpoint endpoint = scenario.target().open(); LogCapture logs = LogCapture.start()) {
+            List<Call> calls;
+            ResilienceMetrics metrics;
+            try (SturdyHttpClient client = SturdyHttpClients.custom(withListener(scenario, listener))
+                    .seams(scenario.clock().seams()).build()) {
+                calls = make(scenario.calls(), () -> classicCall(client, scenario.method(), endpoint.uri()));
+                awaitQuiet("classic", client::poolStats, client::callsInFlight, client::retriesInFlight);
+                metrics = client.metrics();
+            }
+            return observe(scenario, endpoint, calls, listener, logs.events(STURDY_LOGGERS), metrics, false);
+        }
+    }
+
+    static Observation runAsync(Scenario scenario) throws Exception {
+        RecordingListener listener = new RecordingListener();
+        try (Endpoint endpoint = scenario.target().open(); LogCapture logs = LogCapture.start()) {
+            List<Call> calls;
+            ResilienceMetrics metrics;
+            try (SturdyHttpAsyncClient client = SturdyHttpAsyncClients.custom(withListener(scenario, listener))
+                    .seams(scenario.clock().seams()).build()) {
+                client.start();
+                calls = make(scenario.calls(), () -> asyncCall(client, scenario.method(), endpoint.uri()));
+                awaitQuiet("async", client::poolStats, client::callsInFlight, client::retriesInFlight);
+                metrics = client.metrics();
+            }
+            return observe(scenario, endpoint, calls, listener, logs.events(STURDY_LOGGERS), metrics, true);
+        }
+    }
+
+    private static ResiliencePolicy withListener(Scenario scenario, ResilienceListener listener) {
+        return scenario.policy().toBuilder().listener(listener).build();
+    }
+
+    /** How one call ended: a status and body, or a failure; and its attempts. */
+    private record Call(int status, String body, Throwable failure, int attempts) {
+    }
+
+    private static Call classicCall(SturdyHttpClient client, String method, URI uri) {
+        HttpClientContext context = HttpClientContext.create();
+        HttpUriRequestBase request = new HttpUriRequestBase(method, uri);
+        if ("POST".equals(method)) {
+            request.setEntity(new StringEntity(BODY, ContentType.APPLICATION_JSON));
+        }
+        try {
+            return client.execute(request, context, response -> new Call(response.getCode(),
+                    response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity()), null,
+                    SturdyContext.attempts(context)));
+        } catch (Exception e) {
+            return new Call(-1, null, e, SturdyContext.attempts(context));
+        }
+    }
+
+    private static Call asyncCall(SturdyHttpAsyncClient client, String method, URI uri) {
+        HttpClientContext context = HttpClientContext.create();
+        BasicRequestProducer producer = new BasicRequestProducer(new BasicHttpRequest(method, uri),
+                "POST".equals(method) ? new BasicAsyncEntityProducer(BODY, ContentType.APPLICATION_JSON) : null);
+        try {
+            SimpleHttpResponse response = client.execute(producer, SimpleResponseConsumer.create(), context, null)
+                    .get(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            return new Call(response.getCode(), response.getBody() == null ? "" : response.getBodyText(), null,
+                    SturdyContext.attempts(context));
+        } catch (ExecutionException e) {
+            return new Call(-1, null, e.getCause(), SturdyContext.attempts(context));
+        } catch (Exception e) {
+            return new Call(-1, null, e, SturdyContext.attempts(context));
+        }
+    }
+
+    /** Makes the calls: in turn on the test thread, or at once from a thread each. */
+    private static List<Call> make(Calls how, Callable<Call> call) throws Exception {
+        int n = how.count();
+        if (!how.concurrent()) {
+            List<Call> calls = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                calls.add(call.call());
+            }
+            return calls;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Call>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(call));
+            }
+            List<Call> calls = new ArrayList<>();
+            for (Future<Call> f : futures) {
+                calls.add(f.get(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            return calls;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Pool idle after every case: polls briefly (the async client releases on its I/O threads). */
+    private static void awaitQuiet(String which, Supplier<PoolStats> pool, IntSupplier calls, IntSupplier retries)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + QUIET_BOUND.toNanos();
+        while (true) {
+            PoolStats stats = pool.get();
+            if (stats.getLeased() == 0 && stats.getPending() == 0 && calls.getAsInt() == 0 && retries.getAsInt() == 0) {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError(which + " client not idle after " + QUIET_BOUND.toMillis() + " ms: pool "
+                        + stats + ", calls in flight " + calls.getAsInt() + ", retries in flight " + retries.getAsInt());
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    // ---------------------------------------------------------------- recording and normalising
+
+    private static Observation observe(Scenario scenario, Endpoint endpoint, List<Call> calls,
+                                       RecordingListener listener, List<LogEvent> logEvents, ResilienceMetrics metrics,
+                                       boolean async) {
+        Normaliser n = new Normaliser(scenario, endpoint.port(), async);
+        List<String> outcomes = new ArrayList<>();
+        List<Integer> attempts = new ArrayList<>();
+        for (Call call : calls) {
+            outcomes.add(call.failure() == null
+                    ? "status " + call.status() + " '" + call.body() + "'"
+                    : n.port(n.describe(call.failure())));
+            attempts.add(call.attempts());
+        }
+        List<String> events = new ArrayList<>();
+        listener.events.forEach(e -> events.add(n.port(n.classicTypeNames(e))));
+        List<String> logs = new ArrayList<>();
+        for (LogEvent e : logEvents) {
+            logs.add(n.port(n.classicTypeNames(e.level() + " " + e.loggerName() + ": " + e.message())
+                    + e.throwable().map(t -> " | " + n.describe(t)).orElse("")));
+        }
+        Map<String, Long> counters = new LinkedHashMap<>();
+        metrics.snapshot().forEach((c, v) -> {
+            if (v != 0) {
+                counters.put("client " + c.statName(), v);
+            }
+        });
+        for (String e : new TreeSet<>(metrics.endpoints())) {
+            for (ResilienceCounter c : ResilienceCounter.values()) {
+                long v = metrics.get(e, c);
+                if (v != 0) {
+                    counters.put(n.port(e) + " " + c.statName(), v);
+                }
+            }
+        }
+        List<String> requests = endpoint.requests().stream().map(n::port).toList();
+        if (scenario.calls().concurrent()) {
+            Collections.sort(outcomes);
+            Collections.sort(attempts);
+            Collections.sort(events);
+            Collections.sort(logs);
+        }
+        return new Observation(List.copyOf(outcomes), List.copyOf(attempts), List.copyOf(events), List.copyOf(logs),
+                Collections.unmodifiableMap(counters), requests, n.transportRewrites);
+    }
+
+    /** The normalisations of one run, counting how often normalisation 2 applied. */
+    private static final class Normaliser {
+
+        private final Scenario scenario;
+        private final int portNumber;
+        private final Pattern port;
+        /** The async and classic forms of the row's transport fault; null when there is nothing to rewrite. */
+        private final ExpectedOutcome.Failure asyncForm;
+        private final ExpectedOutcome.Failure classicForm;
+        int transportRewrites;
+
+        Normaliser(Scenario scenario, int portNumber, boolean async) {
+            this.scenario = scenario;
+            this.portNumber = portNumber;
+            this.port = Pattern.compile(":" + portNumber + "(?!\\d)");
+            FaultScenario fault = scenario.transportFault();
+            ExpectedOutcome.Failure asyncF = async && fault != null ? AsyncFaultTableTest.asyncFailure(fault) : null;
+            ExpectedOutcome.Failure classicF = async && fault != null ? fault.classicFailure() : null;
+            boolean differ = asyncF != null && !asyncF.equals(classicF);
+            this.asyncForm = differ ? asyncF : null;
+            this.classicForm = differ ? classicF : null;
+        }
+
+        /** Normalisation 1. */
+        String port(String text) {
+            return port.matcher(text).replaceAll(":{port}");
+        }
+
+        /** Type and message, then suppressed exceptions and the cause (one level), each the same way. */
+        String describe(Throwable t) {
+            StringBuilder s = new StringBuilder(typeAndMessage(t));
+            for (Throwable suppressed : t.getSuppressed()) {
+                s.append(" [suppressed ").append(typeAndMessage(suppressed)).append(']');
+            }
+            if (t.getCause() != null && t.getCause() != t) {
+                s.append(" [cause ").append(typeAndMessage(t.getCause())).append(']');
+            }
+            return s.toString();
+        }
+
+        /**
+         * Normalisation 2, for an exception: when this is exactly the async form of the row's transport
+         * fault (type and message), the classic form is written instead.
+         */
+        private String typeAndMessage(Throwable t) {
+            if (asyncForm != null) {
+                Duration responseTimeout = scenario.policy().timeouts().responseTimeout();
+                if (t.getClass() == asyncForm.type() && Objects.equals(t.getMessage(),
+                        asyncForm.message(portNumber, scenario.method(), responseTimeout))) {
+                    transportRewrites++;
+                    return classicForm.type().getName() + ": "
+                            + classicForm.message(portNumber, scenario.method(), responseTimeout);
+                }
+            }
+            return t.getClass().getName() + ": " + t.getMessage();
+        }
+
+        /**
+         * Normalisation 2, for event outcomes and log lines, which name the failure's simple type in
+         * parentheses (e.g. {@code reset (ConnectionClosedException)}): the async type of the row's
+         * transport fault is written as the classic type.
+         */
+        String classicTypeNames(String text) {
+            if (asyncForm == null || asyncForm.type() == classicForm.type()) {
+                return text;
+            }
+            String asyncName = "(" + asyncForm.type().getSimpleName() + ")";
+            if (!text.contains(asyncName)) {
+                return text;
+            }
+            transportRewrites++;
+            return text.replace(asyncName, "(" + classicForm.type().getSimpleName() + ")");
+        }
+    }
+
+    /** Records every listener event, in the order the client reported them. */
+    static final class RecordingListener implements ResilienceListener {
+
+        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void onAttemptFailed(AttemptFailedEvent event) {
+            events.add(event.toString());
+        }
+
+        @Override
+        public void onRetryScheduled(RetryScheduledEvent event) {
+            events.add(event.toString());
+        }
+
+        @Override
+        public void onRetriesExhausted(RetriesExhaustedEvent event) {
+            events.add(event.toString());
+        }
+
+        @Override
+        public void onRetryBudgetExceeded(RetryBudgetExceededEvent event) {
+            events.add(event.toString());
+        }
+
+        @Override
+        public void onTimeout(TimeoutEvent event) {
+            events.add(event.toString());
+        }
+
+        @Override
+        public void onEndpointEjected(EndpointEjectedEvent event) {
+            events.add(event.toString());
+        }
+
+        @Override
+        public void onEndpointRestored(EndpointRestoredEvent event) {
+            events.add(event.toString());
+        }
+
+        @Override
+        public void onCircuitRejected(CircuitRejectedEvent event) {
+            events.add(event.toString());
+        }
+    }
+}
