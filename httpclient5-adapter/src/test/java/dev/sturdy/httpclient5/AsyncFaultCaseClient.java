@@ -12,7 +12,7 @@ import org.apache.hc.core5.pool.PoolStats;
 /**
  * A {@link FaultCaseRunner.Client} assembled from what any sturdy client exposes (how it sends a case's
  * request, its counters, pool totals and in-flight gauges), so a runner only says how to send. Written
- * for the async runner; the classic runner's anonymous client has the same shape and could use it.
+ * for the async runner (hence the name); the classic runner uses it too, as both clients expose the same.
  */
 record AsyncFaultCaseClient(Function<CaseRequest, Observed> sender, Supplier<ResilienceMetrics> counters,
                             Supplier<PoolStats> pool, IntSupplier callsInFlight, IntSupplier retriesInFlight,

@@ -4,19 +4,22 @@ import dev.sturdy.ResiliencePolicy;
 import dev.sturdy.httpclient5.faulttable.CaseRequest;
 import dev.sturdy.httpclient5.faulttable.ExpectedOutcome;
 import dev.sturdy.httpclient5.faulttable.FaultCaseRunner;
+import dev.sturdy.httpclient5.faulttable.FaultEndpoint;
 import dev.sturdy.httpclient5.faulttable.FaultScenario;
 import dev.sturdy.httpclient5.faulttable.FaultTable;
-import dev.sturdy.httpclient5.faulttable.FaultTableHarness;
+import dev.sturdy.httpclient5.faulttable.FaultTableTestBase;
+import dev.sturdy.httpclient5.faulttable.Http2Faults;
 import dev.sturdy.httpclient5.faulttable.Observed;
+import dev.sturdy.httpclient5.faulttable.SharedFixtures;
 import dev.sturdy.httpclient5.faulttable.TestTls;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
+import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.ConnectionClosedException;
@@ -26,11 +29,7 @@ import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
 
 /**
  * The fault table (see {@link FaultCase} and {@link FaultTable}) against the async client over
@@ -38,22 +37,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the runner and the exceptions HttpClient's async transport throws for some faults differ
  * ({@link #asyncFailure(FaultScenario)}, DESIGN.md's exceptions table).
  */
-class AsyncFaultTableTest {
+class AsyncFaultTableTest extends FaultTableTestBase {
 
-    private static FaultTableHarness harness;
-
-    @BeforeAll
-    static void startSharedFixtures() {
-        harness = new FaultTableHarness();
-    }
-
-    @AfterAll
-    static void stopSharedFixtures() {
-        harness.close();
-    }
-
-    static Stream<FaultCase> cases() {
-        return FaultTable.cases(AsyncFaultTableTest::asyncFailure);
+    AsyncFaultTableTest() {
+        super(() -> FaultTable.cases(AsyncFaultTableTest::asyncFailure), new AsyncRunner(false));
     }
 
     /**
@@ -92,29 +79,42 @@ class AsyncFaultTableTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
-    void asyncClientFollowsTheSpecUnderFault(FaultCase faultCase) throws Exception {
-        harness.verify(faultCase, new AsyncRunner());
-    }
-
     /**
-     * The async client as a {@link FaultCaseRunner}: a started {@link SturdyHttpAsyncClient} trusting the
-     * test certificate; the response consumer reads the body inside the call, so slow and truncated
-     * bodies surface. Backoff waits are real but 1-2 ms (the table's settings).
+     * The async client as a {@link FaultCaseRunner}, over HTTP/1.1 or HTTP/2: a started
+     * {@link SturdyHttpAsyncClient} trusting the test certificate; the response consumer reads the body
+     * inside the call, so slow and truncated bodies surface. Backoff waits are real but 1-2 ms (the table's settings).
      */
     static final class AsyncRunner implements FaultCaseRunner {
+
+        private final boolean http2;
+
+        /**
+         * @param http2 true: force HTTP/2 (prior knowledge over http, ALPN h2 over https), play the faults
+         *              over HTTP/2 ({@link Http2Faults}) and check that every response came over HTTP/2
+         */
+        AsyncRunner(boolean http2) {
+            this.http2 = http2;
+        }
 
         @Override
         public Client open(ResiliencePolicy policy) {
             SturdyHttpAsyncClient client = SturdyHttpAsyncClients.custom(policy)
-                    .connectionManager(pool -> pool.setTlsStrategy(ClientTlsStrategyBuilder.create()
-                            .setSslContext(TestTls.trustingClientContext()).buildAsync()))
+                    .connectionManager(pool -> {
+                        pool.setTlsStrategy(ClientTlsStrategyBuilder.create()
+                                .setSslContext(TestTls.trustingClientContext()).buildAsync());
+                        if (http2) {
+                            pool.setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_2).build());
+                        }
+                    })
                     .build();
             client.start();
-            return new AsyncFaultCaseClient(request -> execute(client, request), client::metrics, client::poolStats,
+            return new AsyncFaultCaseClient(request -> execute(client, request, http2), client::metrics, client::poolStats,
                     client::callsInFlight, client::retriesInFlight, client);
+        }
+
+        @Override
+        public FaultEndpoint start(FaultScenario scenario, SharedFixtures shared) {
+            return http2 ? Http2Faults.start(scenario, shared) : scenario.start(shared);
         }
 
         static AsyncRequestProducer producer(CaseRequest request) {
@@ -133,7 +133,11 @@ class AsyncFaultTableTest {
             return new BasicRequestProducer(head, body);
         }
 
-        static Observed execute(SturdyHttpAsyncClient client, CaseRequest request) {
+        /**
+         * Sends the request; with {@code http2}, a response in another HTTP version is reported as an
+         * {@code AssertionError} the harness shows (the table must not pass over HTTP/1.1 by accident).
+         */
+        static Observed execute(SturdyHttpAsyncClient client, CaseRequest request, boolean http2) {
             HttpClientContext context = HttpClientContext.create();
             if (request.retryNonIdempotentOverride()) {
                 SturdyContext.retryNonIdempotent(context, true);
@@ -142,6 +146,11 @@ class AsyncFaultTableTest {
             try {
                 SimpleHttpResponse response = client.execute(producer(request), SimpleResponseConsumer.create(),
                         context, null).get(30, TimeUnit.SECONDS);
+                if (http2 && response.getVersion().getMajor() != 2) {
+                    return new Observed(-1, null, new AssertionError("expected an HTTP/2 response, got "
+                            + response.getVersion() + " " + response.getCode()), SturdyContext.attempts(context),
+                            System.nanoTime() - start);
+                }
                 String body = response.getBody() == null ? "" : response.getBodyText();
                 return new Observed(response.getCode(), body, null, SturdyContext.attempts(context),
                         System.nanoTime() - start);

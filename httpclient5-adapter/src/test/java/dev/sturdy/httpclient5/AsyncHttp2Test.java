@@ -158,6 +158,11 @@ class AsyncHttp2Test {
     }
 
     private void assertIdle() throws InterruptedException {
+        awaitIdle(client);
+    }
+
+    /** Polls up to 3 s until nothing is leased or pending in the pool and no call or retry is in flight. */
+    static void awaitIdle(SturdyHttpAsyncClient client) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (client.poolStats().getLeased() != 0 || client.poolStats().getPending() != 0
                 || client.callsInFlight() != 0 || client.retriesInFlight() != 0) {

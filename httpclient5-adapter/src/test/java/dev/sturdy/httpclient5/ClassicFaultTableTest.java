@@ -1,19 +1,15 @@
 package dev.sturdy.httpclient5;
 
 import dev.sturdy.ResiliencePolicy;
-import dev.sturdy.event.ResilienceMetrics;
 import dev.sturdy.httpclient5.faulttable.CaseRequest;
 import dev.sturdy.httpclient5.faulttable.FaultCaseRunner;
 import dev.sturdy.httpclient5.faulttable.FaultScenario;
 import dev.sturdy.httpclient5.faulttable.FaultTable;
-import dev.sturdy.httpclient5.faulttable.FaultTableHarness;
+import dev.sturdy.httpclient5.faulttable.FaultTableTestBase;
 import dev.sturdy.httpclient5.faulttable.Observed;
 import dev.sturdy.httpclient5.faulttable.TestTls;
 import dev.sturdy.httpclient5.internal.Seams;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
@@ -21,41 +17,16 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.apache.hc.core5.pool.PoolStats;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The fault table (see {@link FaultCase} and {@link FaultTable}) against the classic client: every
  * fault, for GET, PUT and POST, under every retry setting, with the number of requests the server saw,
  * the outcome, the counters and the pool checked after each case.
  */
-class ClassicFaultTableTest {
+class ClassicFaultTableTest extends FaultTableTestBase {
 
-    private static FaultTableHarness harness;
-
-    @BeforeAll
-    static void startSharedFixtures() {
-        harness = new FaultTableHarness();
-    }
-
-    @AfterAll
-    static void stopSharedFixtures() {
-        harness.close();
-    }
-
-    static Stream<FaultCase> cases() {
-        return FaultTable.cases(FaultScenario::classicFailure);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
-    void classicClientFollowsTheSpecUnderFault(FaultCase faultCase) throws Exception {
-        harness.verify(faultCase, new ClassicRunner());
+    ClassicFaultTableTest() {
+        super(() -> FaultTable.cases(FaultScenario::classicFailure), new ClassicRunner());
     }
 
     /**
@@ -71,29 +42,8 @@ class ClassicFaultTableTest {
                     .seams(Seams.SYSTEM.withSleeper(nanos -> { }))
                     .connectionManager(pool -> pool.setTlsSocketStrategy(TestTls.trustingClassicStrategy()))
                     .build();
-            return new Client() {
-                @Override
-                public Observed send(CaseRequest request) {
-                    return execute(client, request);
-                }
-
-                @Override
-                public ResilienceMetrics metrics() {
-                    return client.metrics();
-                }
-
-                @Override
-                public Quiescence quiescence() {
-                    PoolStats pool = client.poolStats();
-                    return new Quiescence(pool.getLeased(), pool.getPending(), client.callsInFlight(),
-                            client.retriesInFlight());
-                }
-
-                @Override
-                public void close() throws IOException {
-                    client.close();
-                }
-            };
+            return new AsyncFaultCaseClient(request -> execute(client, request), client::metrics, client::poolStats,
+                    client::callsInFlight, client::retriesInFlight, client);
         }
 
         static Observed execute(SturdyHttpClient client, CaseRequest request) {

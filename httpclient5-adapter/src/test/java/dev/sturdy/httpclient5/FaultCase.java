@@ -13,8 +13,8 @@ import java.util.function.Function;
 /**
  * One row of the fault table: a fault every attempt meets, the request, the retry setting, and what
  * must happen, as data. Built by {@link #of}, which asks the {@link SpecOracle} (SPEC 2.2 and 2.5), so
- * the expectations never come from the code under test. Client-neutral: the classic table test runs it
- * today, an async runner can rerun the same rows.
+ * the expectations never come from the code under test. Client- and transport-neutral: the classic,
+ * async HTTP/1.1 and async HTTP/2 table tests run the same rows.
  *
  * @param scenario               the fault
  * @param method                 GET, PUT or POST
@@ -38,10 +38,23 @@ public record FaultCase(FaultScenario scenario, String method, RetrySetting retr
      */
     public static FaultCase of(FaultScenario scenario, String method, RetrySetting retry, RequestVariant variant,
                                Function<FaultScenario, ExpectedOutcome.Failure> failures) {
+        return of(scenario, method, retry, variant, failures, FaultScenario::connectionsPerAttempt);
+    }
+
+    /**
+     * The row for these inputs on a transport whose connection use differs from HTTP/1.1's.
+     *
+     * @param connectionsPerAttempt connections the server accepts per attempt where that is deterministic
+     *                              on the transport (empty where connections are reused)
+     */
+    public static FaultCase of(FaultScenario scenario, String method, RetrySetting retry, RequestVariant variant,
+                               Function<FaultScenario, ExpectedOutcome.Failure> failures,
+                               Function<FaultScenario, OptionalInt> connectionsPerAttempt) {
         int attempts = SpecOracle.attempts(scenario, method, retry, variant);
         int serverRequests = scenario.phase() == FaultPhase.CONNECT ? 0 : attempts;
-        OptionalInt connections = scenario.connectionsPerAttempt().isPresent()
-                ? OptionalInt.of(attempts * scenario.connectionsPerAttempt().getAsInt())
+        OptionalInt perAttempt = connectionsPerAttempt.apply(scenario);
+        OptionalInt connections = perAttempt.isPresent()
+                ? OptionalInt.of(attempts * perAttempt.getAsInt())
                 : OptionalInt.empty();
         ExpectedOutcome expected = scenario.phase() == FaultPhase.RESPONSE
                 ? new ExpectedOutcome.Status(scenario.status())

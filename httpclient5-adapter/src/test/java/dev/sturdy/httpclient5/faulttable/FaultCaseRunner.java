@@ -17,6 +17,15 @@ public interface FaultCaseRunner {
      */
     Client open(ResiliencePolicy policy);
 
+    /**
+     * Starts the server side of {@code scenario} for this runner's transport. By default the scenario's
+     * own fixture (HTTP/1.1, or a transport-level one for connect-phase faults); an HTTP/2 runner plays
+     * the same fault over HTTP/2 ({@link Http2Faults}).
+     */
+    default FaultEndpoint start(FaultScenario scenario, SharedFixtures shared) {
+        return scenario.start(shared);
+    }
+
     /** One client, used for one case. */
     interface Client extends AutoCloseable {
 

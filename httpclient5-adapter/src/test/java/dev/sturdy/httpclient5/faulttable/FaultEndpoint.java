@@ -2,6 +2,7 @@ package dev.sturdy.httpclient5.faulttable;
 
 import dev.sturdy.httpclient5.testing.BacklogFullServer;
 import dev.sturdy.httpclient5.testing.FaultServer;
+import dev.sturdy.httpclient5.testing.H2FaultServer;
 import dev.sturdy.httpclient5.testing.RecordedRequest;
 import dev.sturdy.httpclient5.testing.RefusingPort;
 import dev.sturdy.httpclient5.testing.TlsStallServer;
@@ -40,96 +41,37 @@ public interface FaultEndpoint extends AutoCloseable {
 
     /** A {@link FaultServer} (plain HTTP/1.1), closed with the endpoint. */
     static FaultEndpoint of(FaultServer server) {
-        return new FaultEndpoint() {
-            @Override
-            public URI uri(String path) {
-                return server.uri(path);
-            }
+        return new FixtureEndpoint("http", server.port(), server::requests, server::resetBeforeRequestCount,
+                server::connectionCount, server::close, server.toString());
+    }
 
-            @Override
-            public int port() {
-                return server.port();
-            }
-
-            @Override
-            public List<RecordedRequest> recorded() {
-                return server.requests();
-            }
-
-            @Override
-            public int unreadRequests() {
-                return server.resetBeforeRequestCount();
-            }
-
-            @Override
-            public int connectionsAccepted() {
-                return server.connectionCount();
-            }
-
-            @Override
-            public void close() {
-                server.close();
-            }
-
-            @Override
-            public String toString() {
-                return server.toString();
-            }
-        };
+    /** An {@link H2FaultServer} (cleartext HTTP/2), closed with the endpoint. */
+    static FaultEndpoint of(H2FaultServer server) {
+        return new FixtureEndpoint("http", server.port(), server::requests, server::unreadCount,
+                server::connectionCount, server::close, server.toString());
     }
 
     /** A port where connects are refused. */
     static FaultEndpoint of(RefusingPort port) {
-        return new ConnectPhaseEndpoint(port.port(), "http", () -> 0, () -> { });
+        return FixtureEndpoint.connectPhase("http", port.port(), () -> 0, () -> { });
     }
 
     /** A port where connects time out; shared between cases, so closing the endpoint leaves it open. */
     static FaultEndpoint sharing(BacklogFullServer server) {
-        return new ConnectPhaseEndpoint(server.port(), "http", () -> 0, () -> { });
+        return FixtureEndpoint.connectPhase("http", server.port(), () -> 0, () -> { });
     }
 
     /** A TLS port whose handshakes stall; closed with the endpoint. */
     static FaultEndpoint of(TlsStallServer server) {
-        return new ConnectPhaseEndpoint(server.port(), "https", server::acceptedCount, server::close);
+        return FixtureEndpoint.connectPhase("https", server.port(), server::acceptedCount, server::close);
     }
 
-    /** A TLS port that breaks handshakes (and may answer later ones); closed with the endpoint. */
+    /**
+     * A TLS port that breaks handshakes (and may answer later ones); closed with the endpoint. The table's
+     * TLS faults break every handshake, so no request is ever read.
+     */
     static FaultEndpoint of(TlsTestServer server) {
-        return new FaultEndpoint() {
-            @Override
-            public URI uri(String path) {
-                return server.uri(path);
-            }
-
-            @Override
-            public int port() {
-                return server.port();
-            }
-
-            @Override
-            public List<RecordedRequest> recorded() {
-                return List.of(); // the table's TLS faults break every handshake: no request is ever read
-            }
-
-            @Override
-            public int unreadRequests() {
-                return 0;
-            }
-
-            @Override
-            public int connectionsAccepted() {
-                return server.acceptedCount();
-            }
-
-            @Override
-            public void close() {
-                server.close();
-            }
-
-            @Override
-            public String toString() {
-                return server.toString();
-            }
-        };
+        return new FixtureEndpoint("https", server.port(), List::of, () -> 0, server::acceptedCount, server::close,
+                server.toString());
     }
 }

@@ -30,7 +30,7 @@ public final class FaultTableHarness implements AutoCloseable {
 
     /** Runs the case; throws one AssertionError listing every broken expectation. */
     public void verify(FaultCase c, FaultCaseRunner runner) throws Exception {
-        try (FaultEndpoint endpoint = c.scenario().start(shared)) {
+        try (FaultEndpoint endpoint = runner.start(c.scenario(), shared)) {
             CaseRequest request = new CaseRequest(c.method(), endpoint.uri(PATH),
                     SpecOracle.hasBody(c.method()) ? CaseRequest.BODY : new byte[0],
                     c.variant().repeatableBody(), c.variant().retryNonIdempotentOverride());
