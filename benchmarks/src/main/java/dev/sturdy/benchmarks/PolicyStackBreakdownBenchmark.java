@@ -73,6 +73,11 @@ public class PolicyStackBreakdownBenchmark {
     }
 
     @Benchmark
+    public Object callReused() {
+        return probe.pieceCallReused();
+    }
+
+    @Benchmark
     public Object ejection() {
         return probe.pieceEjection();
     }

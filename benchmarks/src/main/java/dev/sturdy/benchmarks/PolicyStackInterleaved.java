@@ -80,11 +80,12 @@ public final class PolicyStackInterleaved {
         if (pieces) { // sturdyEngine's per-call work one piece at a time (EngineProbe.piece*)
             nameList.addAll(List.of("piece: in-flight admission", "piece: monotonic clock read", "piece: Call constructed only",
                     "piece: Call + 1 attempt, unwatched", "piece: Call + 1 attempt + watchdog",
+                    "piece: reused Call + 1 attempt (registered once)",
                     "piece: ejection check (outlier detector)", "piece: rq_total counter", "piece: retry decision", "piece: 5 thread-local look-ups",
                     "piece: context attribute (reused context)", "piece: context attribute (fresh context)",
                     "piece: fresh context alone"));
             opList.addAll(List.of(probe::pieceAdmission, () -> probe.pieceNanoTime() == 0 ? probe : null, probe::pieceCallConstructed,
-                    probe::pieceCallUnwatched, probe::pieceCallWatched,
+                    probe::pieceCallUnwatched, probe::pieceCallWatched, probe::pieceCallReused,
                     probe::pieceEjection, () -> { probe.pieceCounter(); return probe; }, probe::pieceDecide, probe::pieceThreadLocal,
                     probe::pieceContextAttribute, probe::pieceContextAttributeFresh, probe::pieceContextOnly));
         }

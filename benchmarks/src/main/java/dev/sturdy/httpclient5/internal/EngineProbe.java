@@ -63,6 +63,8 @@ public final class EngineProbe {
         this.attemptHandler = new AttemptHandler(runtime);
         this.toAttemptHandler = (req, sc) -> attemptHandler.execute(req, sc, toDispatchMarker);
         this.scope = new ExecChain.Scope("ex-1", ROUTE, request, execRuntime, context);
+        this.coreCall = new Call(runtime, true);
+        this.pieceReusable = new Call(runtime, true);
     }
 
     /** @return a client runtime with real clocks: starts a deadline thread, close it */
@@ -97,7 +99,8 @@ public final class EngineProbe {
     }
 
     private int call(ExecChain.Scope sc) throws IOException, HttpException {
-        final Object previous = CallHandler.beforeBodyCall(false);
+        // as execute(request, handler) without a context: HttpClient's context is then unseen by the caller
+        final Object previous = CallHandler.beforeBodyCall(true);
         final int status;
         try (ClassicHttpResponse r = callHandler.execute(request, sc, toAttemptHandler)) {
             status = r.getCode(); // the caller's response handler would read the body here
@@ -108,10 +111,13 @@ public final class EngineProbe {
         return status;
     }
 
+    /** This probe's reusable call for {@link #corePieces()}, as each thread keeps one in the client. */
+    private final Call coreCall;
+
     /**
      * The per-call work of the success path with the core pieces only (no handlers, no thread-local, no
-     * context): admit under the in-flight limit (retry-budget tracker), a real {@link Call} registered
-     * with the deadline watchdog, the outlier detector's sweep check, the endpoint's ejection state
+     * context): admit under the in-flight limit (retry-budget tracker), a real {@link Call} re-armed for
+     * the call (registered with the deadline watchdog when it is not), the outlier detector's sweep check, the endpoint's ejection state
      * looked up and checked, one attempt armed and counted in flight on the endpoint, {@code rq_total}
      * counted, the 200 recorded with the detector, the retry decision, the attempt and call ended.
      *
@@ -122,10 +128,12 @@ public final class EngineProbe {
         if (!runtime.budget.tryCallStarted(ps.maxRequests)) {
             throw new IllegalStateException("in-flight limit");
         }
-        final Call call = new Call(runtime, ps, "GET", runtime.seams.ticker().nanoTime(), false);
-        runtime.watch(call);
+        final long start = runtime.seams.ticker().nanoTime();
+        final Call call = coreCall;
+        if (call.open(ps, "GET", start, false)) {
+            runtime.watch(call);
+        }
         try {
-            final long start = runtime.seams.ticker().nanoTime();
             final OutlierDetector detector = runtime.endpoints.detector;
             EndpointState endpoint = null;
             if (detector != null) {
@@ -136,12 +144,12 @@ public final class EngineProbe {
                 }
             }
             call.attempts++;
-            runtime.counters.increment(ResilienceCounter.RQ_TOTAL, TARGET);
+            runtime.counters.increment(ResilienceCounter.RQ_TOTAL, TARGET, start);
             call.beginAttempt(execRuntime, TARGET, start);
             if (endpoint != null) {
                 endpoint.requestStarted();
             }
-            call.dispatched = true;
+            call.sent = true;
             if (endpoint != null) {
                 endpoint.requestEnded();
                 detector.onResponse(endpoint, 200);
@@ -221,9 +229,30 @@ public final class EngineProbe {
         return endpoint;
     }
 
-    /** {@code rq_total} counted for the client and the endpoint. */
+    /**
+     * The thread's reusable {@link Call} (as the client keeps one per thread) re-armed, one attempt armed
+     * and ended, the call finished: what the success path now does instead of {@link #pieceCallWatched()}.
+     * Uses a fixed time (see {@link #pieceNanoTime()}).
+     */
+    public Object pieceCallReused() {
+        final Call call = pieceReusable;
+        if (call.open(runtime.state(), "GET", FIXED_NANOS, false)) {
+            runtime.watch(call);
+        }
+        call.beginAttempt(execRuntime, TARGET, FIXED_NANOS);
+        call.endAttempt();
+        call.finish();
+        return call;
+    }
+
+    private Call pieceReusable;
+
+    /**
+     * {@code rq_total} counted for the client and the endpoint, with the caller's time as the request
+     * path passes it (see {@link #pieceNanoTime()} for a clock read).
+     */
     public void pieceCounter() {
-        runtime.counters.increment(ResilienceCounter.RQ_TOTAL, TARGET);
+        runtime.counters.increment(ResilienceCounter.RQ_TOTAL, TARGET, FIXED_NANOS);
     }
 
     private Call reusedCall;

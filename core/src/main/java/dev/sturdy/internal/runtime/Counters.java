@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link #MAX_TRACKED_ENDPOINTS}: when it is full, the least recently used endpoints are evicted.
  * Endpoint keys are any object whose {@code toString()} is {@code scheme://host:port} (HttpClient's
  * {@code HttpHost}), so counting does not build strings on the request path.
+ *
+ * <p>The endpoint resolved last is remembered: a client that talks to one endpoint (the common case)
+ * finds its record with an {@code equals} on the key instead of a hash-map look-up that recomputes the
+ * key's hash on every count. The field is written only when the endpoint changes, and without a fence
+ * (a record is safely published through its final fields), so threads on the same endpoint share it
+ * read-only.
  */
 public final class Counters implements ResilienceMetrics {
 
@@ -27,6 +33,8 @@ public final class Counters implements ResilienceMetrics {
     private final LongAdder[] client = newAdders();
     private final ConcurrentHashMap<Object, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Ticker ticker;
+    /** The endpoint resolved last (benign data race: any record read here is complete). */
+    private Endpoint last;
 
     /** @param ticker time source for the least-recently-used eviction */
     public Counters(Ticker ticker) {
@@ -84,15 +92,24 @@ public final class Counters implements ResilienceMetrics {
     }
 
     private Endpoint endpoint(Object key, long nowNanos) {
+        Endpoint e = last;
+        if (e == null || (e.key != key && !e.key.equals(key)) || e.evicted) {
+            e = lookUp(key, nowNanos);
+            last = e;
+        }
+        if (nowNanos - e.lastUsedNanos > TOUCH_NANOS) { // a shared write at most once per millisecond
+            e.lastUsedNanos = nowNanos;
+        }
+        return e;
+    }
+
+    private Endpoint lookUp(Object key, long nowNanos) {
         Endpoint e = endpoints.get(key);
         if (e == null) {
             if (endpoints.size() >= MAX_TRACKED_ENDPOINTS) {
                 evictLeastRecentlyUsed();
             }
-            e = endpoints.computeIfAbsent(key, k -> new Endpoint(k.toString(), nowNanos));
-        }
-        if (nowNanos - e.lastUsedNanos > TOUCH_NANOS) { // a shared write at most once per millisecond
-            e.lastUsedNanos = nowNanos;
+            e = endpoints.computeIfAbsent(key, k -> new Endpoint(k, nowNanos));
         }
         return e;
     }
@@ -106,7 +123,13 @@ public final class Counters implements ResilienceMetrics {
         final long cutoff = times[times.length / 2];
         // an ejected endpoint gets no traffic, so it looks idle; its ejections_active gauge must survive
         final int gauge = ResilienceCounter.EJECTIONS_ACTIVE.ordinal();
-        endpoints.values().removeIf(e -> e.lastUsedNanos - cutoff <= 0 && e.adders[gauge].sum() == 0);
+        endpoints.values().removeIf(e -> {
+            if (e.lastUsedNanos - cutoff <= 0 && e.adders[gauge].sum() == 0) {
+                e.evicted = true; // the remembered last endpoint must not keep counting into a dropped record
+                return true;
+            }
+            return false;
+        });
     }
 
     @Override
@@ -155,12 +178,15 @@ public final class Counters implements ResilienceMetrics {
     }
 
     private static final class Endpoint {
+        final Object key;
         final String name;
         final LongAdder[] adders = newAdders();
         volatile long lastUsedNanos;
+        volatile boolean evicted;
 
-        Endpoint(String name, long nowNanos) {
-            this.name = name;
+        Endpoint(Object key, long nowNanos) {
+            this.key = key;
+            this.name = key.toString();
             this.lastUsedNanos = nowNanos;
         }
     }

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * the watchdog thread. A deadline therefore fires at most one tick late. With no call registered the
  * thread parks until the next registration.
  *
+ * <p>An entry may outlive one call: the classic client keeps one reusable entry per thread, registered
+ * once and re-armed for each call, which reports itself done only after it has stayed idle for a while
+ * (see {@link Entry#isDone()}); the watchdog's list then holds one entry per busy thread rather than
+ * one per call of the last tick.
+ *
  * <p>Thread-safety: {@link #register} may be called from any thread.
  */
 public final class DeadlineWatchdog implements AutoCloseable {
@@ -49,7 +54,13 @@ public final class DeadlineWatchdog implements AutoCloseable {
          */
         protected abstract long deadlineNanos();
 
-        /** @return true once the call has ended; the watchdog then forgets the entry */
+        /**
+         * Called on the watchdog thread on every tick.
+         *
+         * @return true once the entry needs no more watching (its call has ended, or a reusable entry
+         *         has stayed idle long enough); the watchdog then forgets it, and the entry must be
+         *         registered again before it is used again
+         */
         protected abstract boolean isDone();
 
         /**

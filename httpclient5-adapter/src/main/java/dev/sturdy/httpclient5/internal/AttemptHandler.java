@@ -58,7 +58,10 @@ final class AttemptHandler implements ExecChainHandler {
             return chain.proceed(request, scope); // not one of our calls (cannot happen when installed by sturdy)
         }
         final PolicyState ps = call.state;
-        call.method = request.getMethod(); // this hop's method: idempotency is judged on what is sent
+        final String method = request.getMethod(); // this hop's method: idempotency is judged on what is sent
+        if (call.method != method) { // a volatile field: no store (and fence) when it is the call's method
+            call.method = method;
+        }
         final HttpHost service = scope.route.getTargetHost();
         final OutlierDetector detector = runtime.endpoints.detector;
         final EndpointSelector group = detector == null ? null : runtime.endpoints.group(service);
@@ -215,7 +218,7 @@ final class AttemptHandler implements ExecChainHandler {
                     failure = timeout;
                     failureClass = FailureClass.PER_TRY_TIMEOUT;
                 } else {
-                    failureClass = Failures.classify(failure, call.dispatched);
+                    failureClass = Failures.classify(failure, call.sent);
                 }
                 if (failureClass == FailureClass.CONNECT_FAILURE) {
                     counters.increment(ResilienceCounter.CX_CONNECT_FAIL, target);

@@ -2,6 +2,7 @@ package dev.sturdy.httpclient5.internal;
 
 import dev.sturdy.event.ResilienceCounter;
 import dev.sturdy.event.TimeoutKind;
+import dev.sturdy.internal.retry.FailureClass;
 import dev.sturdy.internal.runtime.DeadlineWatchdog;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -18,11 +19,26 @@ import org.apache.hc.core5.util.Timeout;
  * The state of one call through a sturdy client: its deadline, its attempts and the attempt in flight,
  * which the deadline watchdog cancels when a per-try timeout or the overall deadline passes.
  *
+ * <p>A classic call runs on its caller's thread from start to end, so each thread keeps one reusable
+ * call per client ({@link CallSlot#spare}): it is registered with the watchdog once and re-armed by
+ * {@link #open} for every call, which saves the allocation and the shared registration CAS of a call
+ * object per request. A call made while the thread's reusable one is still open (from inside a
+ * response handler of another call, or on another client) gets a one-off call of its own. Between
+ * calls the reusable call is {@code DONE}; after {@link #IDLE_TICKS_BEFORE_DETACH} watchdog ticks
+ * without a new call the watchdog forgets it ({@code DONE -> DETACHED}, one CAS that races with the
+ * owner's {@code DONE -> IDLE}), and the owner registers it again with its next call, so the watchdog
+ * never keeps entries of idle or dead threads.
+ *
  * <p>The attempt in flight moves through {@code IDLE -> RUNNING -> IDLE}; the watchdog may move it
  * {@code RUNNING -> CANCELLING -> CANCELLED} and cancels the exchange in between, so a late timer can
  * never cancel a later attempt: the calling thread waits out {@code CANCELLING} before it goes on.
  * When there was no connection to cancel yet (the attempt still waits for one from the pool), the
  * watchdog puts the attempt back to {@code RUNNING} and tries again on its next tick.
+ *
+ * <p>Memory ordering: the fields the watchdog reads (deadlines, exchange, target) are plain and written
+ * by the owner before a release store of the phase, which the watchdog reads first; a watchdog that
+ * read an older deadline re-checks it after winning {@code RUNNING -> CANCELLING}. So the success path
+ * costs two CAS of the phase per call (open, end) and no other fence of this class.
  */
 final class Call extends AttemptOutcome implements LeaseRequest {
 
@@ -31,23 +47,42 @@ final class Call extends AttemptOutcome implements LeaseRequest {
     private static final int CANCELLING = 2;
     private static final int CANCELLED = 3;
     private static final int DONE = 4;
+    /** Not registered with the watchdog (new, or forgotten by it after being idle). */
+    private static final int DETACHED = 5;
+
+    /** Watchdog ticks a reusable call may stay idle before the watchdog forgets it (about 1 s at 5 ms). */
+    static final int IDLE_TICKS_BEFORE_DETACH = 200;
 
     private static final VarHandle PHASE;
+    private static final VarHandle PER_TRY_ARMED;
+    private static final VarHandle LEASE_INNER;
 
     static {
         try {
-            PHASE = MethodHandles.lookup().findVarHandle(Call.class, "phase", int.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PHASE = lookup.findVarHandle(Call.class, "phase", int.class);
+            PER_TRY_ARMED = lookup.findVarHandle(Call.class, "perTryArmed", boolean.class);
+            LEASE_INNER = lookup.findVarHandle(Call.class, "leaseInner", LeaseRequest.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     final ClientRuntime runtime;
-    final PolicyState state;
-    final long startNanos;
-    final long deadlineNanos;
+    /** True for the thread's reusable call, false for a one-off call (nested, or another client's). */
+    final boolean reusable;
+    // set by open() for every call, before the phase leaves DONE/DETACHED (a volatile write), so the
+    // watchdog sees them once it sees the call running
+    PolicyState state;
+    long startNanos;
+    long deadlineNanos;
     /** True when the caller reads the body inside the call ({@code execute(request, handler)}). */
-    final boolean coversBody;
+    boolean coversBody;
+    /** Calls opened on this object; read by the watchdog to tell a busy reusable call from an idle one. */
+    private int opened;
+    /** Watchdog thread only: the value of {@link #opened} at its last look, and for how many ticks. */
+    private int seenOpened;
+    private int idleTicks;
 
     /** HTTP attempts started in this call, over every redirect hop. */
     int attempts;
@@ -56,27 +91,84 @@ final class Call extends AttemptOutcome implements LeaseRequest {
 
     /**
      * The current attempt's pool lease when a connection was free: the call itself is handed to
-     * HttpClient as the lease handle, so the success path allocates no wrapper. A late cancel through
-     * the request can only reach this call's own lease.
+     * HttpClient as the lease handle, so the success path allocates no wrapper. HttpClient keeps the
+     * handle as the request's cancellable only until the lease succeeds; when it fails or is cancelled
+     * ({@link #leaseEscaped}), the call is not reused, so a late cancel through that request can only
+     * reach this finished call. Accessed with release/acquire through {@link #LEASE_INNER}.
      */
-    private volatile LeaseRequest leaseInner;
+    private LeaseRequest leaseInner;
+    /**
+     * The request of the current attempt may have reached the server (set by {@link DispatchMarker}).
+     * A classic call's chain runs on one thread, so unlike {@link AttemptOutcome#dispatched} this is a
+     * plain field: no fence per attempt.
+     */
+    boolean sent;
+    /** Set when a lease through this call failed or was cancelled: the call must not be reused. */
+    volatile boolean leaseEscaped;
     private SturdyConnectionManager leaseManager;
     private HttpRoute leaseRoute;
 
-    private volatile int phase = IDLE;
+    private volatile int phase = DETACHED;
     /** The current attempt's per-try deadline; meaningful only while {@link #perTryArmed}. */
-    private volatile long attemptDeadlineNanos;
-    private volatile boolean perTryArmed;
-    private volatile Cancellable exchange;
-    private volatile HttpHost target;
+    private long attemptDeadlineNanos;
+    private boolean perTryArmed;
+    private Cancellable exchange;
+    private HttpHost target;
 
+    /**
+     * A one-off call, opened at once (not yet registered with the watchdog).
+     */
     Call(ClientRuntime runtime, PolicyState state, String method, long startNanos, boolean coversBody) {
-        super(method);
+        this(runtime, false);
+        open(state, method, startNanos, coversBody);
+    }
+
+    /**
+     * A call to be opened with {@link #open}.
+     *
+     * @param reusable true for a thread's reusable call (stays registered between calls)
+     */
+    Call(ClientRuntime runtime, boolean reusable) {
+        super(null);
         this.runtime = runtime;
+        this.reusable = reusable;
+    }
+
+    /** @return true when the call is not running (never opened, or finished): its owner may open it */
+    boolean available() {
+        final int p = (int) PHASE.getVolatile(this);
+        return p == DONE || p == DETACHED;
+    }
+
+    /**
+     * Re-arms the call for a new call on the owner's thread. Only for an {@link #available()} call.
+     *
+     * @return true when the call must be (re-)registered with the watchdog
+     */
+    boolean open(PolicyState state, String method, long startNanos, boolean coversBody) {
         this.state = state;
+        if (this.method != method) { // a volatile field: skip the store (and its fence) for the same method
+            this.method = method;
+        }
         this.startNanos = startNanos;
         this.deadlineNanos = startNanos + state.responseTimeoutNanos;
         this.coversBody = coversBody;
+        this.attempts = 0;
+        if (fired != null) {
+            fired = null;
+        }
+        this.perTryArmed = false;
+        this.bodyRepeatable = true;
+        this.retryNonIdempotentOverride = false;
+        fail(FailureClass.NONE); // no response, no failure
+        this.opened++;
+        // DONE -> IDLE keeps the registration; a lost race with the watchdog's DONE -> DETACHED (or a
+        // call never registered) means registering again
+        if (PHASE.compareAndSet(this, DONE, IDLE)) {
+            return false;
+        }
+        PHASE.setVolatile(this, IDLE);
+        return true;
     }
 
     /** @return nanoseconds left before the overall deadline (negative once passed) */
@@ -91,13 +183,15 @@ final class Call extends AttemptOutcome implements LeaseRequest {
         }
         this.exchange = exchange;
         this.target = target;
-        this.dispatched = false;
-        this.fired = null;
+        this.sent = false;
+        if (fired != null) { // a volatile field: store only when it changes
+            fired = null;
+        }
         if (state.perTryTimeoutNanos != Long.MAX_VALUE) {
             this.attemptDeadlineNanos = nowNanos + state.perTryTimeoutNanos;
             this.perTryArmed = true;
         }
-        PHASE.setVolatile(this, RUNNING);
+        PHASE.setRelease(this, RUNNING); // publishes the fields above to the watchdog
     }
 
     /**
@@ -105,7 +199,7 @@ final class Call extends AttemptOutcome implements LeaseRequest {
      * the overall deadline stays armed.
      */
     void bodyPhase() {
-        perTryArmed = false;
+        PER_TRY_ARMED.setRelease(this, false);
     }
 
     /**
@@ -125,30 +219,72 @@ final class Call extends AttemptOutcome implements LeaseRequest {
         }
     }
 
-    /** The call is over: the watchdog forgets it. */
+    /**
+     * The call is over: a one-off call is forgotten by the watchdog, a reusable one waits (registered)
+     * for its owner's next call. Drops the references to this call's connection and exchange.
+     */
     void finish() {
         endAttempt();
-        PHASE.setVolatile(this, DONE);
+        this.exchange = null;
+        if (leaseManager != null) {
+            LEASE_INNER.setRelease(this, null);
+            this.leaseManager = null;
+            this.leaseRoute = null;
+        }
+        clearResponse();
+        PHASE.setRelease(this, DONE);
     }
 
     @Override
     protected long deadlineNanos() {
-        if (perTryArmed) {
+        if ((boolean) PER_TRY_ARMED.getAcquire(this)) {
             final long a = attemptDeadlineNanos;
             return a - deadlineNanos < 0 ? a : deadlineNanos; // overflow-safe comparison of nanoTime values
         }
         return deadlineNanos;
     }
 
+    /**
+     * Called by the watchdog on every tick. A one-off call is done once finished; a reusable call only
+     * once it has stayed finished, with no new call opened, for {@link #IDLE_TICKS_BEFORE_DETACH} ticks.
+     */
     @Override
     protected boolean isDone() {
-        return (int) PHASE.getVolatile(this) == DONE;
+        final int p = (int) PHASE.getVolatile(this);
+        if (p == DETACHED) {
+            return true;
+        }
+        if (p != DONE) {
+            idleTicks = 0;
+            return false;
+        }
+        if (!reusable) {
+            return true;
+        }
+        final int o = opened; // read after the volatile phase read: not hoisted
+        if (o != seenOpened) {
+            seenOpened = o;
+            idleTicks = 0;
+            return false;
+        }
+        if (++idleTicks < IDLE_TICKS_BEFORE_DETACH) {
+            return false;
+        }
+        idleTicks = 0;
+        // the owner may be opening it right now: whoever wins the CAS decides
+        return PHASE.compareAndSet(this, DONE, DETACHED);
     }
 
     @Override
     protected void expire(long nowNanos) {
         if (!PHASE.compareAndSet(this, RUNNING, CANCELLING)) {
             return; // between attempts (the caller checks the deadline itself) or already cancelled
+        }
+        if (nowNanos - deadlineNanos() < 0) {
+            // the deadline the watchdog compared was an earlier attempt's or call's (this call object was
+            // re-armed since): the current one has not passed
+            PHASE.setVolatile(this, RUNNING);
+            return;
         }
         int next = CANCELLED;
         try {
@@ -170,6 +306,11 @@ final class Call extends AttemptOutcome implements LeaseRequest {
         }
     }
 
+    @Override
+    public boolean dispatched() {
+        return sent;
+    }
+
     /** @return true if the overall deadline fired during this call */
     boolean deadlineFired() {
         return fired == TimeoutKind.OVERALL;
@@ -182,17 +323,28 @@ final class Call extends AttemptOutcome implements LeaseRequest {
     void leaseFrom(SturdyConnectionManager manager, LeaseRequest inner, HttpRoute route) {
         this.leaseManager = manager;
         this.leaseRoute = route;
-        this.leaseInner = inner;
+        LEASE_INNER.setRelease(this, inner);
     }
 
     @Override
     public ConnectionEndpoint get(Timeout timeout) throws InterruptedException, ExecutionException, TimeoutException {
-        return Admission.await(leaseManager, leaseInner, leaseRoute, state, timeout);
+        boolean leased = false;
+        try {
+            final ConnectionEndpoint endpoint = Admission.await(leaseManager,
+                    (LeaseRequest) LEASE_INNER.getAcquire(this), leaseRoute, state, timeout);
+            leased = true;
+            return endpoint;
+        } finally {
+            if (!leased) {
+                leaseEscaped = true; // the request still points at this handle: do not reuse the call
+            }
+        }
     }
 
     @Override
     public boolean cancel() {
-        final LeaseRequest inner = leaseInner;
+        leaseEscaped = true;
+        final LeaseRequest inner = (LeaseRequest) LEASE_INNER.getAcquire(this);
         return inner == null || inner.cancel();
     }
 }

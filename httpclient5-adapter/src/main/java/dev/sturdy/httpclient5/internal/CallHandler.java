@@ -49,11 +49,28 @@ public final class CallHandler implements ExecChainHandler {
         final boolean contextUnseen = slot.contextUnseen;
         slot.coversBody = false; // calls nested inside this one do not inherit these
         slot.contextUnseen = false;
-        final Call call = new Call(runtime, ps, request.getMethod(), runtime.seams.ticker().nanoTime(), coversBody);
+        final long now = runtime.seams.ticker().nanoTime();
+        Call call = slot.spare;
+        final boolean register;
+        if (call != null && call.runtime == runtime && call.available()) {
+            // the success path: this thread's reusable call, still registered with the watchdog
+            register = call.open(ps, request.getMethod(), now, coversBody);
+        } else if (call == null || call.available()) {
+            // first call on this thread, or the thread's reusable call belongs to another client
+            call = new Call(runtime, true);
+            slot.spare = call;
+            register = call.open(ps, request.getMethod(), now, coversBody);
+        } else {
+            // the thread's reusable call is open: a call made inside another call's response handler
+            call = new Call(runtime, ps, request.getMethod(), now, coversBody);
+            register = true;
+        }
         call.retryNonIdempotentOverride = context.getAttribute(RETRY_NON_IDEMPOTENT_ATTRIBUTE) == Boolean.TRUE;
         final Call outer = slot.current;
         slot.current = call;
-        runtime.watch(call);
+        if (register) {
+            runtime.watch(call);
+        }
         boolean handedOver = false;
         try {
             final ClassicHttpResponse response = chain.proceed(request, scope);
@@ -78,28 +95,35 @@ public final class CallHandler implements ExecChainHandler {
      * inside {@code execute(request, handler)}).
      *
      * @param contextUnseen true when the caller passed no context (the attempts need not be recorded)
-     * @return the previous setting, to give back to {@link #afterBodyCall(boolean, Object)}
+     * @return the previous setting, to give back to {@link #afterBodyCall(Object, IOException)}
      */
     public static Object beforeBodyCall(boolean contextUnseen) {
         final CallSlot slot = CallSlot.get();
-        final Object previous = slot.handedOver;
+        final Call previous = slot.handedOver;
         slot.handedOver = null;
         slot.coversBody = true;
         slot.contextUnseen = contextUnseen;
-        return previous;
+        // with nothing to restore (no enclosing body call), hand back the slot itself: saves a look-up
+        return previous == null ? slot : previous;
     }
 
     /**
      * Ends the call whose body the caller has finished reading (if the chain handed one over) and
      * restores the thread's previous state.
      *
-     * @param previous what {@link #beforeBodyCall()} returned
+     * @param previous what {@link #beforeBodyCall(boolean)} returned
      * @param failure  the I/O error the caller saw, or null
      * @return the exception to throw: a {@link DeadlineExceededException} when the overall deadline
      *         fired while the call was open, otherwise {@code failure}
      */
     public static IOException afterBodyCall(Object previous, IOException failure) {
-        final CallSlot slot = CallSlot.get();
+        final CallSlot slot;
+        if (previous instanceof CallSlot) {
+            slot = (CallSlot) previous;
+            previous = null;
+        } else {
+            slot = CallSlot.get();
+        }
         final Call call = slot.handedOver;
         slot.handedOver = (Call) previous;
         slot.coversBody = false;
@@ -108,12 +132,14 @@ public final class CallHandler implements ExecChainHandler {
             return failure;
         }
         final boolean fired = call.deadlineFired();
-        end(call);
         if (failure == null || !fired || failure instanceof DeadlineExceededException) {
+            end(call);
             return failure;
         }
+        // read before the call ends: the thread's next call re-arms the same object
         final DeadlineExceededException e = new DeadlineExceededException(
                 Events.endpoint(call.target()), call.method, call.state.responseTimeout, call.attempts);
+        end(call);
         e.initCause(failure);
         return e;
     }
@@ -121,5 +147,12 @@ public final class CallHandler implements ExecChainHandler {
     private static void end(Call call) {
         call.finish();
         call.runtime.budget.callEnded();
+        if (call.leaseEscaped && call.reusable) {
+            // a request may still hold this call as its cancellable: the thread takes a new call next time
+            final CallSlot slot = CallSlot.get();
+            if (slot.spare == call) {
+                slot.spare = null;
+            }
+        }
     }
 }

@@ -10,6 +10,11 @@ final class CallSlot {
 
     private static final ThreadLocal<CallSlot> SLOT = ThreadLocal.withInitial(CallSlot::new);
 
+    /**
+     * This thread's reusable call (of the client it used last): re-armed for each call instead of a new
+     * call object per call; see {@link Call}.
+     */
+    Call spare;
     /** The call running on this thread (innermost, if calls nest inside a response handler). */
     Call current;
     /** Set by {@code SturdyHttpClient.execute(request, handler)}: the next call covers reading the body. */

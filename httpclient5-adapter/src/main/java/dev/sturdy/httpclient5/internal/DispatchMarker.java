@@ -19,7 +19,7 @@ final class DispatchMarker implements ExecChainHandler {
             throws IOException, HttpException {
         final Call call = CallSlot.get().current;
         if (call != null) {
-            call.dispatched = true;
+            call.sent = true;
         }
         return chain.proceed(request, scope);
     }
