@@ -12,6 +12,7 @@ import dev.sturdy.TcpRetryPolicy;
 import dev.sturdy.TimeoutPolicy;
 import dev.sturdy.httpclient5.ParityHarness.Calls;
 import dev.sturdy.httpclient5.ParityHarness.Clock;
+import dev.sturdy.httpclient5.ParityHarness.Member;
 import dev.sturdy.httpclient5.ParityHarness.Observation;
 import dev.sturdy.httpclient5.ParityHarness.Scenario;
 import dev.sturdy.httpclient5.ParityHarness.Target;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,8 +48,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The rows cover retries (backoff, Retry-After, exhaustion, status codes, headers, idempotency after
  * a reset or a close), TCP connect retries, per-try timeouts, the retry budget and outlier ejection (the
- * fail-fast call included); rows on which the clients differ today are kept apart, with the difference
- * written down, in {@link #knownDifferences()}.
+ * fail-fast call included) and endpoint groups; the timeout rows, on which the clients differ today, are
+ * kept apart with the differences written down ({@link #timeoutRows()}).
  *
  * <p>Time and randomness come from the builders' seams: a fixed jitter draw of 0.5 makes every backoff
  * exact; rows that are not about timeouts run on a {@link FakeTicker} that stands still, so no deadline
@@ -115,7 +116,8 @@ class ClassicAsyncParityTest {
      * The table: name | policy | where the calls go | request | how the calls are made | clock | the
      * fault the async transport reports differently (or null) | how each call ends | attempts per call.
      * Outcomes read {@code status <code> '<body>'} or {@code <ExceptionType>: <message>} followed by
-     * {@code [suppressed ...]} and {@code [cause ...]}; {@code {port}} is the endpoint's port.
+     * {@code [suppressed ...]} and {@code [cause ...]}; {@code {port}} is the endpoint's port, {@code {m1}}
+     * and {@code {m2}} those of an endpoint group's members (the group's service is {@code http://orders}).
      */
     static Stream<Scenario> scenarios() {
         return Stream.of(
@@ -162,10 +164,6 @@ class ClassicAsyncParityTest {
                         policy(fastRetries(1), b -> b.tcpRetry(TcpRetryPolicy.maxConnectAttempts(3))),
                         Target.refusing(),
                         "GET", Calls.once(), Clock.FAKE, FaultScenario.REFUSED, ends(thrown(REFUSED, 5)), attempts(2)),
-                new Scenario("per-try timeout then 200",
-                        policy(fastRetries(3), b -> b.timeouts(timeouts(Duration.ofMillis(300), Duration.ofSeconds(10)))),
-                        server(Fault.ok("served"), Fault.silent()),
-                        "GET", Calls.once(), Clock.REAL, null, ends(OK), attempts(2)),
                 new Scenario("retry budget with no room refuses the first retry",
                         policy(fastRetries(3).budget(RetryBudget.of(0, 0))),
                         server(Fault.respond(503).body("busy")),
@@ -197,7 +195,31 @@ class ClassicAsyncParityTest {
                         policy(fastRetries(3), ejectAfter(2)),
                         server(Fault.respond(503).body("busy")),
                         "GET", Calls.inTurn(2), Clock.FAKE, null,
-                        ends(BUSY, EJECTED + " (2 consecutive errors)"), attempts(2, 0)));
+                        ends(BUSY, EJECTED + " (2 consecutive errors)"), attempts(2, 0)),
+                new Scenario("ejection ends, one error on probation ejects again for twice as long",
+                        policy(null, ejectAfter(2)),
+                        server(Fault.respond(503).body("busy")),
+                        "GET", Calls.inTurn(5).advancingAfter(3, Duration.ofSeconds(30)), Clock.FAKE, null,
+                        ends(BUSY, BUSY, EJECTED + " (2 consecutive errors)", BUSY,
+                                EJECTED.replace("00:00:30Z", "00:01:30Z") + " (error on probation)"),
+                        attempts(1, 1, 0, 1, 0)),
+                new Scenario("group: a retry goes to the member not tried yet",
+                        policy(fastRetries(3)),
+                        Target.group(Member.server(Fault.respond(503).body("busy")), Member.server(Fault.ok("served"))),
+                        "GET", Calls.inTurn(3), Clock.FAKE, null, ends(OK, OK, OK), attempts(2, 1, 2)),
+                new Scenario("group: a member ejected after one error, the others take its calls",
+                        policy(null, ejectAfter(1)),
+                        Target.group(Member.server(Fault.respond(503).body("busy")), Member.server(Fault.ok("served"))),
+                        "GET", Calls.inTurn(3), Clock.FAKE, null, ends(BUSY, OK, OK), attempts(1, 1, 1)),
+                new Scenario("group: every member refuses and is ejected, the next call fails fast",
+                        policy(fastRetries(1), b -> b.circuitBreaker(CircuitBreakerPolicy.builder().consecutiveErrors(1)
+                                .baseEjectionTime(Duration.ofSeconds(30)).maxEjectionPercent(100).build())),
+                        Target.group(Member.refusing(), Member.refusing()),
+                        "GET", Calls.inTurn(2), Clock.FAKE, FaultScenario.REFUSED, ends(REFUSED.replace("{port}", "{m2}") + " [suppressed " + REFUSED.replace("{port}", "{m1}") + "]",
+                                "dev.sturdy.EndpointEjectedException: all 2 members of http://orders:80 are ejected: "
+                                        + "http://127.0.0.1:{m1} until 2026-01-01T00:00:30Z (1 consecutive error), "
+                                        + "http://127.0.0.1:{m2} until 2026-01-01T00:00:30Z (1 consecutive error)"),
+                        attempts(2, 0)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -215,6 +237,20 @@ class ClassicAsyncParityTest {
         assertParity(classic, async);
     }
 
+    /*
+     * The timeout rows. The clients differ on them today in two ways, so they are kept out of the table:
+     *
+     * 1. A timeout that cancels an attempt: the classic client's exception has the aborted read's
+     *    exception as its cause (SocketException: Socket closed or, when the socket's read timeout wins
+     *    the race, SocketTimeoutException: Read timed out); the async client's has none. The rows'
+     *    expected outcomes leave the cause out, as it is racy in the classic client.
+     * 2. After a per-try timeout cancelled an attempt, the async client now and then keeps a connection
+     *    leased until HttpClient's own response timeout (the policy's overall deadline) fires; the classic
+     *    client's pool is idle at once.
+     *
+     * The rows use a 3 s overall deadline, so that a connection kept by difference 2 is back within 5 s.
+     */
+
     /** A timeout cuts a silent server's only attempt: the call ends on the overall deadline. */
     private static final Scenario DEADLINE = new Scenario("overall deadline exceeded on a silent server",
             policy(fastRetries(3), b -> b.timeouts(timeouts(null, Duration.ofMillis(500)))),
@@ -223,9 +259,15 @@ class ClassicAsyncParityTest {
             ends("dev.sturdy.DeadlineExceededException: GET http://127.0.0.1:{port} exceeded responseTimeout PT0.5S"
                     + " after 1 attempt"), attempts(1));
 
+    /** The first attempt meets a silent server and times out; the retry is answered. */
+    private static final Scenario PER_TRY_THEN_OK = new Scenario("per-try timeout then 200",
+            policy(fastRetries(3), b -> b.timeouts(timeouts(Duration.ofMillis(300), Duration.ofSeconds(3)))),
+            server(Fault.ok("served"), Fault.silent()),
+            "GET", Calls.once(), Clock.REAL, null, ends(OK), attempts(2));
+
     /** Every attempt of a silent server times out: the call ends on the last per-try timeout. */
     private static final Scenario PER_TRY_EXHAUSTED = new Scenario("per-try timeouts until the retries run out",
-            policy(fastRetries(2), b -> b.timeouts(timeouts(Duration.ofMillis(200), Duration.ofSeconds(10)))),
+            policy(fastRetries(2), b -> b.timeouts(timeouts(Duration.ofMillis(200), Duration.ofSeconds(3)))),
             server(Fault.silent()),
             "GET", Calls.once(), Clock.REAL, null,
             ends("dev.sturdy.PerTryTimeoutException: GET http://127.0.0.1:{port} attempt 3 exceeded perTryTimeout PT0.2S"
@@ -234,21 +276,32 @@ class ClassicAsyncParityTest {
                     + " [suppressed dev.sturdy.PerTryTimeoutException: GET http://127.0.0.1:{port} attempt 2"
                     + " exceeded perTryTimeout PT0.2S]"), attempts(3));
 
-    /**
-     * Rows on which the clients differ today. A timeout that cancels an attempt: the classic client's
-     * exception has the aborted read's exception as its cause ({@code SocketException: Socket closed} or,
-     * when the socket's read timeout wins the race, {@code SocketTimeoutException: Read timed out}); the
-     * async client's has none. The rows' expected outcomes leave the cause out, as it is racy in the
-     * classic client.
-     */
-    static Stream<Scenario> knownDifferences() {
-        return Stream.of(DEADLINE, PER_TRY_EXHAUSTED);
+    static Stream<Scenario> timeoutRows() {
+        return Stream.of(DEADLINE, PER_TRY_THEN_OK, PER_TRY_EXHAUSTED);
     }
 
+    /**
+     * What holds on the timeout rows today: the whole record but the outcome's cause (difference 1), with
+     * the async pool given until the overall deadline has passed to become idle (difference 2), so that
+     * events, logs and counters of timeouts stay covered while the two tests below are disabled.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("timeoutRows")
+    void onTheTimeoutRowsOnlyTheCauseAndWhenThePoolIsIdleDiffer(Scenario scenario) throws Exception {
+        Observation classic = ParityHarness.runClassic(scenario);
+        Observation async = ParityHarness.runAsync(scenario,
+                scenario.policy().timeouts().responseTimeout().plus(ParityHarness.QUIET_BOUND));
+        System.out.println(scenario + " (cause set aside)\n" + sideBySide(classic, async));
+
+        assertRowHolds(scenario, withoutCause(classic));
+        assertParity(withoutCause(classic), withoutCause(async));
+    }
+
+    /** Difference 1: the whole record, cause included. */
     @Disabled("BUG: on a deadline or per-try timeout, classic's exception has the aborted read's exception as cause, async's none")
     @ParameterizedTest(name = "{0}")
-    @MethodSource("knownDifferences")
-    void theClientsDifferHere(Scenario scenario) throws Exception {
+    @MethodSource("timeoutRows")
+    void onTheTimeoutRowsTheWholeRecordAgrees(Scenario scenario) throws Exception {
         Observation classic = ParityHarness.runClassic(scenario);
         Observation async = ParityHarness.runAsync(scenario);
         System.out.println(scenario + " (whole record)\n" + sideBySide(classic, async));
@@ -258,34 +311,20 @@ class ClassicAsyncParityTest {
     }
 
     /**
-     * What holds on the deadline row today: everything but the outcome's cause, so that events, logs
-     * and counters of an overall deadline stay covered while {@link #theClientsDifferHere} is disabled.
+     * Difference 2: both per-try rows, in turn, twelve times, with the usual 2 s for the pool to become
+     * idle. On loopback the async client keeps a connection leased in about one run in four (until the
+     * overall deadline: 3.4 to 3.8 s after the call with a 4 s deadline, 9.6 to 9.8 s with 10 s), so a
+     * pass by luck is unlikely (about 3 %). Seen both when the call ends on a per-try timeout after
+     * retrying and when a retry succeeds; not seen when the only attempt times out.
      */
-    @Test
-    void onTheDeadlineRowOnlyTheCauseDiffers() throws Exception {
-        Observation classic = ParityHarness.runClassic(DEADLINE);
-        Observation async = ParityHarness.runAsync(DEADLINE);
-        System.out.println(DEADLINE + " (cause set aside)\n" + sideBySide(classic, async));
-
-        assertRowHolds(DEADLINE, withoutCause(classic));
-        assertParity(withoutCause(classic), withoutCause(async));
-    }
-
-    /**
-     * The per-try row, cause set aside, several times: after a call that retried and then ended on a
-     * per-try timeout, the async client keeps one connection leased until HttpClient's own response
-     * timeout (here the policy's 10 s overall deadline) fires, in about one run in four on loopback
-     * (3.4 to 3.8 s after the call with a 4 s deadline, 9.6 to 9.8 s with 10 s); the classic client's
-     * pool is idle at once. Not seen when the call ends on its only attempt, nor when a later attempt
-     * succeeds. Twelve runs make a pass by luck unlikely (about 3 %).
-     */
-    @Disabled("BUG: async keeps a connection leased until responseTimeout after a call that ends on a per-try timeout")
+    @Disabled("BUG: after a per-try timeout, async sometimes keeps a connection leased until responseTimeout")
     @RepeatedTest(12)
-    void afterACallEndingOnAPerTryTimeoutBothPoolsAreIdle() throws Exception {
-        Observation classic = ParityHarness.runClassic(PER_TRY_EXHAUSTED);
-        Observation async = ParityHarness.runAsync(PER_TRY_EXHAUSTED);
+    void afterAPerTryTimeoutBothPoolsAreIdleAtOnce(RepetitionInfo repetition) throws Exception {
+        Scenario scenario = repetition.getCurrentRepetition() % 2 == 0 ? PER_TRY_THEN_OK : PER_TRY_EXHAUSTED;
+        Observation classic = ParityHarness.runClassic(scenario);
+        Observation async = ParityHarness.runAsync(scenario);
 
-        assertRowHolds(PER_TRY_EXHAUSTED, withoutCause(classic));
+        assertRowHolds(scenario, withoutCause(classic));
         assertParity(withoutCause(classic), withoutCause(async));
     }
 

@@ -1,5 +1,6 @@
 package dev.sturdy.httpclient5;
 
+import dev.sturdy.EndpointGroup;
 import dev.sturdy.ResiliencePolicy;
 import dev.sturdy.event.AttemptFailedEvent;
 import dev.sturdy.event.CircuitRejectedEvent;
@@ -30,7 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +40,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
@@ -60,8 +62,9 @@ import org.apache.hc.core5.pool.PoolStats;
  * <p>Why these normalisations and no others (each is the smallest that removes a difference the issue
  * does not ask about):
  * <ol>
- *   <li><b>Ports.</b> Each run gets its own server (or refusing port), so the port number in endpoints,
- *       messages and counter keys is written {@code {port}}. Only that exact number is replaced.</li>
+ *   <li><b>Ports.</b> Each run gets its own servers (or refusing ports), so a port number in endpoints,
+ *       messages and counter keys is written {@code {port}}, or {@code {m1}}, {@code {m2}} ... for the
+ *       members of an endpoint group. Only those exact numbers are replaced.</li>
  *   <li><b>Exceptions HttpClient's async transport reports differently for the same fault.</b> Only
  *       for the fault a row names ({@link Scenario#transportFault()}), and only when
  *       {@link AsyncFaultTableTest#asyncFailure} lists a different async form for it: an async exception
@@ -89,58 +92,123 @@ final class ParityHarness {
         /** The real clock and real sleeping, a draw of 0.5: for rows whose subject is a timeout firing. */
         REAL;
 
-        Seams seams() {
-            return this == FAKE
-                    ? new FakeTicker(0L, Instant.parse("2026-01-01T00:00:00Z")).seams()
-                    : Seams.SYSTEM.withRandom(() -> 0.5);
+        /** @return a fresh fake ticker for one run (both clients start at the same instant), or null */
+        FakeTicker ticker() {
+            return this == FAKE ? new FakeTicker(0L, Instant.parse("2026-01-01T00:00:00Z")) : null;
+        }
+
+        static Seams seams(FakeTicker ticker) {
+            return ticker != null ? ticker.seams() : Seams.SYSTEM.withRandom(() -> 0.5);
         }
     }
 
-    /** Where a row's calls go: a scripted fault server, or a port where nothing listens. */
-    record Target(Fault otherwise, List<Fault> first) {
+    /**
+     * One place calls can reach: a fault server answering {@code first} in order and then
+     * {@code otherwise}, or (with {@code otherwise} null) a port where nothing listens.
+     */
+    record Member(Fault otherwise, List<Fault> first) {
 
-        static Target server(Fault otherwise, Fault... first) {
-            return new Target(Objects.requireNonNull(otherwise), List.of(first));
+        static Member server(Fault otherwise, Fault... first) {
+            return new Member(Objects.requireNonNull(otherwise), List.of(first));
         }
 
-        static Target refusing() {
-            return new Target(null, List.of());
-        }
-
-        Endpoint open() {
-            if (otherwise == null) {
-                RefusingPort port = RefusingPort.find();
-                return new Endpoint(port.port(), port.uri("/parity"), null);
-            }
-            FaultServer server = FaultServer.start(otherwise);
-            first.forEach(server::enqueue);
-            return new Endpoint(server.port(), server.uri("/parity"), server);
+        static Member refusing() {
+            return new Member(null, List.of());
         }
 
         @Override
         public String toString() {
-            return otherwise == null ? "refusing port" : "server " + first + " then " + otherwise;
+            return otherwise == null ? "refusing port" : first.isEmpty() ? otherwise.toString() : first + " then " + otherwise;
         }
     }
 
-    /** One open target; {@code server} is null for a refusing port. */
-    record Endpoint(int port, URI uri, FaultServer server) implements AutoCloseable {
+    /**
+     * Where a row's calls go: one member called by its own address, or an endpoint group of members
+     * ({@value #SERVICE}) called by the service name, installed with {@code endpointGroup(...)} on both
+     * builders.
+     */
+    record Target(List<Member> members, boolean group) {
+
+        static Target server(Fault otherwise, Fault... first) {
+            return new Target(List.of(Member.server(otherwise, first)), false);
+        }
+
+        static Target refusing() {
+            return new Target(List.of(Member.refusing()), false);
+        }
+
+        static Target group(Member... members) {
+            return new Target(List.of(members), true);
+        }
+
+        Endpoint open() {
+            List<Integer> ports = new ArrayList<>();
+            List<FaultServer> servers = new ArrayList<>();
+            try {
+                for (Member m : members) {
+                    if (m.otherwise() == null) {
+                        ports.add(RefusingPort.find().port());
+                        servers.add(null);
+                    } else {
+                        FaultServer server = FaultServer.start(m.otherwise());
+                        m.first().forEach(server::enqueue);
+                        ports.add(server.port());
+                        servers.add(server);
+                    }
+                }
+            } catch (RuntimeException e) {
+                servers.stream().filter(Objects::nonNull).forEach(FaultServer::close);
+                throw e;
+            }
+            URI uri = URI.create((group ? SERVICE : "http://127.0.0.1:" + ports.get(0)) + "/parity");
+            return new Endpoint(List.copyOf(ports), Collections.unmodifiableList(servers), uri, group);
+        }
+
+        @Override
+        public String toString() {
+            return group ? "group " + members : members.get(0).toString();
+        }
+    }
+
+    /** The service name of an endpoint group row. */
+    static final String SERVICE = "http://orders";
+
+    /**
+     * The open members of a target; a refusing member has a null server. Ports are named {@code {port}}
+     * for a lone member and {@code {m1}}, {@code {m2}} ... for group members (normalisation 1).
+     */
+    record Endpoint(List<Integer> ports, List<FaultServer> servers, URI uri, boolean group) implements AutoCloseable {
+
+        String portName(int member) {
+            return group ? "{m" + (member + 1) + "}" : "{port}";
+        }
+
+        /** The endpoint group both builders install, or null. */
+        EndpointGroup endpointGroup() {
+            if (!group) {
+                return null;
+            }
+            String[] members = ports.stream().map(p -> "http://127.0.0.1:" + p).toArray(String[]::new);
+            return EndpointGroup.of(SERVICE, members);
+        }
 
         List<String> requests() {
-            if (server == null) {
-                return List.of();
-            }
             List<String> seen = new ArrayList<>();
-            server.requests().forEach(r -> seen.add(r.method() + " " + r.target() + " body '"
-                    + new String(r.body(), StandardCharsets.UTF_8) + "'"));
+            for (int i = 0; i < servers.size(); i++) {
+                FaultServer server = servers.get(i);
+                if (server == null) {
+                    continue;
+                }
+                String who = group ? portName(i) + " " : "";
+                server.requests().forEach(r -> seen.add(who + r.method() + " " + r.target() + " body '"
+                        + new String(r.body(), StandardCharsets.UTF_8) + "'"));
+            }
             return seen;
         }
 
         @Override
         public void close() {
-            if (server != null) {
-                server.close();
-            }
+            servers.stream().filter(Objects::nonNull).forEach(FaultServer::close);
         }
     }
 
@@ -149,21 +217,30 @@ final class ParityHarness {
      *
      * @param count      how many calls
      * @param concurrent all at once from separate threads, or one after another on the test thread
+     * @param advances   for calls in turn on the fake clock: after the call with this 1-based number,
+     *                   move the clock forward this much
      */
-    record Calls(int count, boolean concurrent) {
+    record Calls(int count, boolean concurrent, Map<Integer, Duration> advances) {
 
         static Calls once() {
-            return new Calls(1, false);
+            return new Calls(1, false, Map.of());
         }
 
         /** {@code n} calls started together: their order is a race (normalisation 3). */
         static Calls atOnce(int n) {
-            return new Calls(n, true);
+            return new Calls(n, true, Map.of());
         }
 
         /** {@code n} calls, each after the previous one ended. */
         static Calls inTurn(int n) {
-            return new Calls(n, false);
+            return new Calls(n, false, Map.of());
+        }
+
+        /** The same calls, with the fake clock moved forward by {@code step} after call number {@code call}. */
+        Calls advancingAfter(int call, Duration step) {
+            Map<Integer, Duration> more = new LinkedHashMap<>(advances);
+            more.put(call, step);
+            return new Calls(count, concurrent, Map.copyOf(more));
         }
 
         @Override
@@ -205,7 +282,7 @@ final class ParityHarness {
      * @param events         every listener event, as the event records print themselves
      * @param logs           every event of a {@code dev.sturdy} logger: level, logger, message, throwable
      * @param counters       the non-zero counters, client-wide ({@code client rq_total}) and per endpoint
-     *                       ({@code http://127.0.0.1:{port} rq_total})
+     *                       ({@code http://127.0.0.1:{port} rq_total}), sorted by name
      * @param serverRequests the requests the server read: method, target, body
      * @param transportRewrites how many strings normalisation 2 rewrote (not part of the comparison: a
      *                          row that names a transport fault checks that its rewrite was needed)
@@ -217,7 +294,8 @@ final class ParityHarness {
     private static final String BODY = "{\"order\":42}";
     private static final String STURDY_LOGGERS = "dev.sturdy";
     private static final Duration CALL_BOUND = Duration.ofSeconds(20);
-    private static final Duration QUIET_BOUND = Duration.ofSeconds(2);
+    /** How long a client's pool and gauges may take to become idle after the calls: 2 s. */
+    static final Duration QUIET_BOUND = Duration.ofSeconds(2);
 
     private ParityHarness() {
     }
@@ -229,10 +307,15 @@ final class ParityHarness {
         try (Endpoint endpoint = scenario.target().open(); LogCapture logs = LogCapture.start()) {
             List<Call> calls;
             ResilienceMetrics metrics;
-            try (SturdyHttpClient client = SturdyHttpClients.custom(withListener(scenario, listener))
-                    .seams(scenario.clock().seams()).build()) {
-                calls = make(scenario.calls(), () -> classicCall(client, scenario.method(), endpoint.uri()));
-                awaitQuiet("classic", client::poolStats, client::callsInFlight, client::retriesInFlight);
+            FakeTicker ticker = scenario.clock().ticker();
+            SturdyHttpClientBuilder builder = SturdyHttpClients.custom(withListener(scenario, listener))
+                    .seams(Clock.seams(ticker));
+            if (endpoint.endpointGroup() != null) {
+                builder.endpointGroup(endpoint.endpointGroup());
+            }
+            try (SturdyHttpClient client = builder.build()) {
+                calls = make(scenario.calls(), ticker, () -> classicCall(client, scenario.method(), endpoint.uri()));
+                awaitQuiet("classic", QUIET_BOUND, client::poolStats, client::callsInFlight, client::retriesInFlight);
                 metrics = client.metrics();
             }
             return observe(scenario, endpoint, calls, listener, logs.events(STURDY_LOGGERS), metrics, false);
@@ -240,15 +323,25 @@ final class ParityHarness {
     }
 
     static Observation runAsync(Scenario scenario) throws Exception {
+        return runAsync(scenario, QUIET_BOUND);
+    }
+
+    /** As {@link #runAsync(Scenario)}, allowing {@code quietBound} for the pool to become idle. */
+    static Observation runAsync(Scenario scenario, Duration quietBound) throws Exception {
         RecordingListener listener = new RecordingListener();
         try (Endpoint endpoint = scenario.target().open(); LogCapture logs = LogCapture.start()) {
             List<Call> calls;
             ResilienceMetrics metrics;
-            try (SturdyHttpAsyncClient client = SturdyHttpAsyncClients.custom(withListener(scenario, listener))
-                    .seams(scenario.clock().seams()).build()) {
+            FakeTicker ticker = scenario.clock().ticker();
+            SturdyHttpAsyncClientBuilder builder = SturdyHttpAsyncClients.custom(withListener(scenario, listener))
+                    .seams(Clock.seams(ticker));
+            if (endpoint.endpointGroup() != null) {
+                builder.endpointGroup(endpoint.endpointGroup());
+            }
+            try (SturdyHttpAsyncClient client = builder.build()) {
                 client.start();
-                calls = make(scenario.calls(), () -> asyncCall(client, scenario.method(), endpoint.uri()));
-                awaitQuiet("async", client::poolStats, client::callsInFlight, client::retriesInFlight);
+                calls = make(scenario.calls(), ticker, () -> asyncCall(client, scenario.method(), endpoint.uri()));
+                awaitQuiet("async", quietBound, client::poolStats, client::callsInFlight, client::retriesInFlight);
                 metrics = client.metrics();
             }
             return observe(scenario, endpoint, calls, listener, logs.events(STURDY_LOGGERS), metrics, true);
@@ -294,13 +387,20 @@ final class ParityHarness {
         }
     }
 
-    /** Makes the calls: in turn on the test thread, or at once from a thread each. */
-    private static List<Call> make(Calls how, Callable<Call> call) throws Exception {
+    /** Makes the calls: in turn on the test thread (moving the fake clock where asked), or at once. */
+    private static List<Call> make(Calls how, FakeTicker ticker, Callable<Call> call) throws Exception {
         int n = how.count();
+        if (!how.advances().isEmpty() && (ticker == null || how.concurrent())) {
+            throw new IllegalArgumentException("the clock moves only between calls in turn on the fake clock: " + how);
+        }
         if (!how.concurrent()) {
             List<Call> calls = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
+            for (int i = 1; i <= n; i++) {
                 calls.add(call.call());
+                Duration step = how.advances().get(i);
+                if (step != null) {
+                    ticker.advance(step);
+                }
             }
             return calls;
         }
@@ -321,16 +421,16 @@ final class ParityHarness {
     }
 
     /** Pool idle after every case: polls briefly (the async client releases on its I/O threads). */
-    private static void awaitQuiet(String which, Supplier<PoolStats> pool, IntSupplier calls, IntSupplier retries)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + QUIET_BOUND.toNanos();
+    private static void awaitQuiet(String which, Duration bound, Supplier<PoolStats> pool, IntSupplier calls,
+                                   IntSupplier retries) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
             PoolStats stats = pool.get();
             if (stats.getLeased() == 0 && stats.getPending() == 0 && calls.getAsInt() == 0 && retries.getAsInt() == 0) {
                 return;
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError(which + " client not idle after " + QUIET_BOUND.toMillis() + " ms: pool "
+                throw new AssertionError(which + " client not idle after " + bound.toMillis() + " ms: pool "
                         + stats + ", calls in flight " + calls.getAsInt() + ", retries in flight " + retries.getAsInt());
             }
             Thread.sleep(5);
@@ -342,7 +442,7 @@ final class ParityHarness {
     private static Observation observe(Scenario scenario, Endpoint endpoint, List<Call> calls,
                                        RecordingListener listener, List<LogEvent> logEvents, ResilienceMetrics metrics,
                                        boolean async) {
-        Normaliser n = new Normaliser(scenario, endpoint.port(), async);
+        Normaliser n = new Normaliser(scenario, endpoint, async);
         List<String> outcomes = new ArrayList<>();
         List<Integer> attempts = new ArrayList<>();
         for (Call call : calls) {
@@ -358,13 +458,13 @@ final class ParityHarness {
             logs.add(n.port(n.classicTypeNames(e.level() + " " + e.loggerName() + ": " + e.message())
                     + e.throwable().map(t -> " | " + n.describe(t)).orElse("")));
         }
-        Map<String, Long> counters = new LinkedHashMap<>();
+        Map<String, Long> counters = new TreeMap<>(); // sorted once the ports are named: comparable diffs
         metrics.snapshot().forEach((c, v) -> {
             if (v != 0) {
                 counters.put("client " + c.statName(), v);
             }
         });
-        for (String e : new TreeSet<>(metrics.endpoints())) {
+        for (String e : metrics.endpoints()) {
             for (ResilienceCounter c : ResilienceCounter.values()) {
                 long v = metrics.get(e, c);
                 if (v != 0) {
@@ -387,17 +487,17 @@ final class ParityHarness {
     private static final class Normaliser {
 
         private final Scenario scenario;
-        private final int portNumber;
-        private final Pattern port;
+        private final Endpoint endpoint;
+        private final List<Pattern> ports = new ArrayList<>();
         /** The async and classic forms of the row's transport fault; null when there is nothing to rewrite. */
         private final ExpectedOutcome.Failure asyncForm;
         private final ExpectedOutcome.Failure classicForm;
         int transportRewrites;
 
-        Normaliser(Scenario scenario, int portNumber, boolean async) {
+        Normaliser(Scenario scenario, Endpoint endpoint, boolean async) {
             this.scenario = scenario;
-            this.portNumber = portNumber;
-            this.port = Pattern.compile(":" + portNumber + "(?!\\d)");
+            this.endpoint = endpoint;
+            endpoint.ports().forEach(p -> ports.add(Pattern.compile(":" + p + "(?!\\d)")));
             FaultScenario fault = scenario.transportFault();
             ExpectedOutcome.Failure asyncF = async && fault != null ? AsyncFaultTableTest.asyncFailure(fault) : null;
             ExpectedOutcome.Failure classicF = async && fault != null ? fault.classicFailure() : null;
@@ -408,7 +508,11 @@ final class ParityHarness {
 
         /** Normalisation 1. */
         String port(String text) {
-            return port.matcher(text).replaceAll(":{port}");
+            String named = text;
+            for (int i = 0; i < ports.size(); i++) {
+                named = ports.get(i).matcher(named).replaceAll(Matcher.quoteReplacement(":" + endpoint.portName(i)));
+            }
+            return named;
         }
 
         /** Type and message, then suppressed exceptions and the cause (one level), each the same way. */
@@ -430,11 +534,13 @@ final class ParityHarness {
         private String typeAndMessage(Throwable t) {
             if (asyncForm != null) {
                 Duration responseTimeout = scenario.policy().timeouts().responseTimeout();
-                if (t.getClass() == asyncForm.type() && Objects.equals(t.getMessage(),
-                        asyncForm.message(portNumber, scenario.method(), responseTimeout))) {
-                    transportRewrites++;
-                    return classicForm.type().getName() + ": "
-                            + classicForm.message(portNumber, scenario.method(), responseTimeout);
+                for (int port : endpoint.ports()) {
+                    if (t.getClass() == asyncForm.type() && Objects.equals(t.getMessage(),
+                            asyncForm.message(port, scenario.method(), responseTimeout))) {
+                        transportRewrites++;
+                        return classicForm.type().getName() + ": "
+                                + classicForm.message(port, scenario.method(), responseTimeout);
+                    }
                 }
             }
             return t.getClass().getName() + ": " + t.getMessage();
