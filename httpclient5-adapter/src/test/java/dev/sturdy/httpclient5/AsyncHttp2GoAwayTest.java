@@ -84,6 +84,12 @@ class AsyncHttp2GoAwayTest {
     }
 
     @Test
+    @Disabled("BUG: a GOAWAY with an error code below the stream surfaces as H2StreamResetException, never retried")
+    void postLeftUnprocessedByGoAwayWithAnErrorCodeIsRetried() throws Exception {
+        assertPostRetriedOnceAfter(H2Fault.goAway(H2FaultServer.INTERNAL_ERROR, false));
+    }
+
+    @Test
     void postRefusedByResetStreamIsRetried() throws Exception {
         assertPostRetriedOnceAfter(H2Fault.resetStream(H2FaultServer.REFUSED_STREAM, true));
     }
