@@ -14,14 +14,21 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.HttpClientResponseHandler;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /** The clients the benchmarks compare, built the same way everywhere. */
@@ -69,6 +76,45 @@ final class Clients {
                         .build())
                 .disableAutomaticRetries()
                 .build();
+    }
+
+    /**
+     * Raw HttpClient 5 async set up as sturdy sets up the client that runs its async attempts for
+     * {@code policy}: the same pool sizes, policy and timeouts, the same 50 ms I/O reactor select interval,
+     * the pool-lease timeout, automatic retries disabled; default I/O threads (one per CPU). Started.
+     */
+    static CloseableHttpAsyncClient rawAsync(ResiliencePolicy policy) {
+        final TimeoutPolicy t = policy.timeouts();
+        final ConnectionPoolPolicy pool = policy.connectionPool();
+        final CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)
+                        .setMaxConnTotal(pool.maxConnections())
+                        .setMaxConnPerRoute(pool.maxConnectionsPerEndpoint())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(timeout(t.connectTimeout()))
+                                .setSocketTimeout(timeout(t.responseTimeout()))
+                                .build())
+                        .build())
+                .setIOReactorConfig(IOReactorConfig.custom().setSelectInterval(TimeValue.ofMilliseconds(50)).build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(timeout(pool.maxPendingWait().orElse(t.connectTimeout())))
+                        .build())
+                .disableAutomaticRetries()
+                .build();
+        client.start();
+        return client;
+    }
+
+    /**
+     * One async GET, waited for: a new {@code SimpleHttpRequest} per call (the body is buffered by
+     * HttpClient's simple response consumer, the same for every variant).
+     *
+     * @return the status
+     */
+    static int asyncGet(CloseableHttpAsyncClient client, java.net.URI uri) throws Exception {
+        final SimpleHttpResponse response = client.execute(SimpleRequestBuilder.get(uri).build(), null).get();
+        return response.getCode();
     }
 
     /**
