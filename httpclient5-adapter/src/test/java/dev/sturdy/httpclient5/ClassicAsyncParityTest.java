@@ -3,6 +3,7 @@ package dev.sturdy.httpclient5;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sturdy.CircuitBreakerPolicy;
+import dev.sturdy.ConnectionPoolPolicy;
 import dev.sturdy.HeaderMatch;
 import dev.sturdy.HttpRetryPolicy;
 import dev.sturdy.ResiliencePolicy;
@@ -14,6 +15,7 @@ import dev.sturdy.httpclient5.ParityHarness.Calls;
 import dev.sturdy.httpclient5.ParityHarness.Clock;
 import dev.sturdy.httpclient5.ParityHarness.Member;
 import dev.sturdy.httpclient5.ParityHarness.Observation;
+import dev.sturdy.httpclient5.ParityHarness.Request;
 import dev.sturdy.httpclient5.ParityHarness.Scenario;
 import dev.sturdy.httpclient5.ParityHarness.Target;
 import dev.sturdy.httpclient5.faulttable.FaultScenario;
@@ -27,6 +29,7 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,8 +51,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The rows cover retries (backoff, Retry-After, exhaustion, status codes, headers, idempotency after
  * a reset or a close), TCP connect retries, per-try timeouts, the retry budget and outlier ejection (the
- * fail-fast call included) and endpoint groups; the timeout rows, on which the clients differ today, are
- * kept apart with the differences written down ({@link #timeoutRows()}).
+ * fail-fast call included) and endpoint groups; the rows on which the clients differ today (timeouts,
+ * {@link #timeoutRows()}, and admission overflow, {@link #OVERFLOW}) are kept apart, each difference
+ * written down on a disabled test.
  *
  * <p>Time and randomness come from the builders' seams: a fixed jitter draw of 0.5 makes every backoff
  * exact; rows that are not about timeouts run on a {@link FakeTicker} that stands still, so no deadline
@@ -124,98 +128,114 @@ class ClassicAsyncParityTest {
                 new Scenario("503 then 200 after a backoff",
                         policy(fastRetries(3)),
                         server(Fault.ok("served"), Fault.respond(503)),
-                        "GET", Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
+                        Request.GET, Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
                 new Scenario("503 with Retry-After: 1 then 200",
                         policy(fastRetries(3)),
                         server(Fault.ok("served"), Fault.respond(503).header("Retry-After", "1")),
-                        "GET", Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
+                        Request.GET, Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
+                new Scenario("503 with Retry-After as an HTTP-date 2 s ahead of the fake clock, then 200",
+                        policy(fastRetries(3)),
+                        server(Fault.ok("served"), Fault.respond(503).header("Retry-After", "Thu, 01 Jan 2026 00:00:02 GMT")),
+                        Request.GET, Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
                 new Scenario("503 with a Retry-After past the deadline is returned at once",
                         policy(fastRetries(3)),
                         server(Fault.ok("served"), Fault.respond(503).header("Retry-After", "30").body("later")),
-                        "GET", Calls.once(), Clock.FAKE, null, ends("status 503 'later'"), attempts(1)),
+                        Request.GET, Calls.once(), Clock.FAKE, null, ends("status 503 'later'"), attempts(1)),
                 new Scenario("503 until the retries run out",
                         policy(fastRetries(2)),
                         server(Fault.respond(503).body("busy")),
-                        "GET", Calls.once(), Clock.FAKE, null, ends(BUSY), attempts(3)),
+                        Request.GET, Calls.once(), Clock.FAKE, null, ends(BUSY), attempts(3)),
                 new Scenario("429 retried by status code",
                         policy(fastRetries(3).retryOn(RetryOn.RETRIABLE_STATUS_CODES).statusCodes(429)),
                         server(Fault.ok("served"), Fault.respond(429), Fault.respond(429)),
-                        "GET", Calls.once(), Clock.FAKE, null, ends(OK), attempts(3)),
+                        Request.GET, Calls.once(), Clock.FAKE, null, ends(OK), attempts(3)),
                 new Scenario("POST after a reset is not retried",
                         policy(fastRetries(3)),
                         server(Fault.ok("served"), Fault.resetAfterRequest()),
-                        "POST", Calls.once(), Clock.FAKE, null, ends("java.net.SocketException: Connection reset"),
+                        Request.POST, Calls.once(), Clock.FAKE, null, ends("java.net.SocketException: Connection reset"),
                         attempts(1)),
                 new Scenario("GET after a reset is retried",
                         policy(fastRetries(3)),
                         server(Fault.ok("served"), Fault.resetAfterRequest()),
-                        "GET", Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
+                        Request.GET, Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
+                new Scenario("POST after a reset is retried with retryNonIdempotent",
+                        policy(fastRetries(3).retryNonIdempotent(true)),
+                        server(Fault.ok("served"), Fault.resetAfterRequest()),
+                        Request.POST, Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
+                new Scenario("POST after a reset is retried with the request-level override",
+                        policy(fastRetries(3)),
+                        server(Fault.ok("served"), Fault.resetAfterRequest()),
+                        Request.POST_MAY_RETRY, Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
+                new Scenario("POST with a body that cannot be sent again is not retried, whatever the policy",
+                        policy(fastRetries(3).retryNonIdempotent(true)),
+                        server(Fault.ok("served"), Fault.respond(503).body("busy")),
+                        Request.POST_STREAMED, Calls.once(), Clock.FAKE, null, ends(BUSY), attempts(1)),
                 new Scenario("POST closed without a response is not retried",
                         policy(fastRetries(3)),
                         server(Fault.ok("served"), Fault.closeWithoutResponse()),
-                        "POST", Calls.once(), Clock.FAKE, FaultScenario.CLOSED_WITHOUT_RESPONSE,
+                        Request.POST, Calls.once(), Clock.FAKE, FaultScenario.CLOSED_WITHOUT_RESPONSE,
                         ends("org.apache.hc.core5.http.NoHttpResponseException: The target server failed to respond"),
                         attempts(1)),
                 new Scenario("GET closed without a response is retried",
                         policy(fastRetries(3)),
                         server(Fault.ok("served"), Fault.closeWithoutResponse()),
-                        "GET", Calls.once(), Clock.FAKE, FaultScenario.CLOSED_WITHOUT_RESPONSE, ends(OK), attempts(2)),
+                        Request.GET, Calls.once(), Clock.FAKE, FaultScenario.CLOSED_WITHOUT_RESPONSE, ends(OK), attempts(2)),
                 new Scenario("connection refused, 3 connect attempts per HTTP attempt",
                         policy(fastRetries(1), b -> b.tcpRetry(TcpRetryPolicy.maxConnectAttempts(3))),
                         Target.refusing(),
-                        "GET", Calls.once(), Clock.FAKE, FaultScenario.REFUSED, ends(thrown(REFUSED, 5)), attempts(2)),
+                        Request.GET, Calls.once(), Clock.FAKE, FaultScenario.REFUSED, ends(thrown(REFUSED, 5)), attempts(2)),
                 new Scenario("retry budget with no room refuses the first retry",
                         policy(fastRetries(3).budget(RetryBudget.of(0, 0))),
                         server(Fault.respond(503).body("busy")),
-                        "GET", Calls.once(), Clock.FAKE, null, ends(BUSY), attempts(1)),
+                        Request.GET, Calls.once(), Clock.FAKE, null, ends(BUSY), attempts(1)),
                 new Scenario("retry budget of one: of two calls at once, one retries and one is refused",
                         policy(fastRetries(1).budget(RetryBudget.of(0, 1))),
                         server(Fault.respond(503).body("busy").delayedBy(Duration.ofMillis(500))),
-                        "GET", Calls.atOnce(2), Clock.FAKE, null, ends(BUSY, BUSY), attempts(1, 2)),
+                        Request.GET, Calls.atOnce(2), Clock.FAKE, null, ends(BUSY, BUSY), attempts(1, 2)),
                 new Scenario("retriable-headers match on a 200",
                         policy(fastRetries(3).retryOn(RetryOn.RETRIABLE_HEADERS)
                                 .header(HeaderMatch.exact("x-ms-retriable", "true"))),
                         server(Fault.ok("served"), Fault.respond(200).header("x-ms-retriable", "true").body("busy")),
-                        "GET", Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
+                        Request.GET, Calls.once(), Clock.FAKE, null, ends(OK), attempts(2)),
                 new Scenario("409 is not retried on 5xx",
                         policy(fastRetries(3)),
                         server(Fault.respond(409).body("conflict")),
-                        "GET", Calls.once(), Clock.FAKE, null, ends("status 409 'conflict'"), attempts(1)),
+                        Request.GET, Calls.once(), Clock.FAKE, null, ends("status 409 'conflict'"), attempts(1)),
                 new Scenario("3 consecutive 503s eject the endpoint, the next call fails fast",
                         policy(null, ejectAfter(3)),
                         server(Fault.respond(503).body("busy")),
-                        "GET", Calls.inTurn(4), Clock.FAKE, null,
+                        Request.GET, Calls.inTurn(4), Clock.FAKE, null,
                         ends(BUSY, BUSY, BUSY, EJECTED + " (3 consecutive errors)"), attempts(1, 1, 1, 0)),
                 new Scenario("2 refused connects eject the endpoint, the next call fails fast",
                         policy(null, ejectAfter(2)),
                         Target.refusing(),
-                        "GET", Calls.inTurn(3), Clock.FAKE, FaultScenario.REFUSED,
+                        Request.GET, Calls.inTurn(3), Clock.FAKE, FaultScenario.REFUSED,
                         ends(REFUSED, REFUSED, EJECTED + " (2 consecutive errors)"), attempts(1, 1, 0)),
                 new Scenario("ejected in the middle of a call's retries",
                         policy(fastRetries(3), ejectAfter(2)),
                         server(Fault.respond(503).body("busy")),
-                        "GET", Calls.inTurn(2), Clock.FAKE, null,
+                        Request.GET, Calls.inTurn(2), Clock.FAKE, null,
                         ends(BUSY, EJECTED + " (2 consecutive errors)"), attempts(2, 0)),
                 new Scenario("ejection ends, one error on probation ejects again for twice as long",
                         policy(null, ejectAfter(2)),
                         server(Fault.respond(503).body("busy")),
-                        "GET", Calls.inTurn(5).advancingAfter(3, Duration.ofSeconds(30)), Clock.FAKE, null,
+                        Request.GET, Calls.inTurn(5).advancingAfter(3, Duration.ofSeconds(30)), Clock.FAKE, null,
                         ends(BUSY, BUSY, EJECTED + " (2 consecutive errors)", BUSY,
                                 EJECTED.replace("00:00:30Z", "00:01:30Z") + " (error on probation)"),
                         attempts(1, 1, 0, 1, 0)),
                 new Scenario("group: a retry goes to the member not tried yet",
                         policy(fastRetries(3)),
                         Target.group(Member.server(Fault.respond(503).body("busy")), Member.server(Fault.ok("served"))),
-                        "GET", Calls.inTurn(3), Clock.FAKE, null, ends(OK, OK, OK), attempts(2, 1, 2)),
+                        Request.GET, Calls.inTurn(3), Clock.FAKE, null, ends(OK, OK, OK), attempts(2, 1, 2)),
                 new Scenario("group: a member ejected after one error, the others take its calls",
                         policy(null, ejectAfter(1)),
                         Target.group(Member.server(Fault.respond(503).body("busy")), Member.server(Fault.ok("served"))),
-                        "GET", Calls.inTurn(3), Clock.FAKE, null, ends(BUSY, OK, OK), attempts(1, 1, 1)),
+                        Request.GET, Calls.inTurn(3), Clock.FAKE, null, ends(BUSY, OK, OK), attempts(1, 1, 1)),
                 new Scenario("group: every member refuses and is ejected, the next call fails fast",
                         policy(fastRetries(1), b -> b.circuitBreaker(CircuitBreakerPolicy.builder().consecutiveErrors(1)
                                 .baseEjectionTime(Duration.ofSeconds(30)).maxEjectionPercent(100).build())),
                         Target.group(Member.refusing(), Member.refusing()),
-                        "GET", Calls.inTurn(2), Clock.FAKE, FaultScenario.REFUSED, ends(REFUSED.replace("{port}", "{m2}") + " [suppressed " + REFUSED.replace("{port}", "{m1}") + "]",
+                        Request.GET, Calls.inTurn(2), Clock.FAKE, FaultScenario.REFUSED, ends(REFUSED.replace("{port}", "{m2}") + " [suppressed " + REFUSED.replace("{port}", "{m1}") + "]",
                                 "dev.sturdy.EndpointEjectedException: all 2 members of http://orders:80 are ejected: "
                                         + "http://127.0.0.1:{m1} until 2026-01-01T00:00:30Z (1 consecutive error), "
                                         + "http://127.0.0.1:{m2} until 2026-01-01T00:00:30Z (1 consecutive error)"),
@@ -255,7 +275,7 @@ class ClassicAsyncParityTest {
     private static final Scenario DEADLINE = new Scenario("overall deadline exceeded on a silent server",
             policy(fastRetries(3), b -> b.timeouts(timeouts(null, Duration.ofMillis(500)))),
             server(Fault.silent()),
-            "GET", Calls.once(), Clock.REAL, null,
+            Request.GET, Calls.once(), Clock.REAL, null,
             ends("dev.sturdy.DeadlineExceededException: GET http://127.0.0.1:{port} exceeded responseTimeout PT0.5S"
                     + " after 1 attempt"), attempts(1));
 
@@ -263,13 +283,13 @@ class ClassicAsyncParityTest {
     private static final Scenario PER_TRY_THEN_OK = new Scenario("per-try timeout then 200",
             policy(fastRetries(3), b -> b.timeouts(timeouts(Duration.ofMillis(300), Duration.ofSeconds(3)))),
             server(Fault.ok("served"), Fault.silent()),
-            "GET", Calls.once(), Clock.REAL, null, ends(OK), attempts(2));
+            Request.GET, Calls.once(), Clock.REAL, null, ends(OK), attempts(2));
 
     /** Every attempt of a silent server times out: the call ends on the last per-try timeout. */
     private static final Scenario PER_TRY_EXHAUSTED = new Scenario("per-try timeouts until the retries run out",
             policy(fastRetries(2), b -> b.timeouts(timeouts(Duration.ofMillis(200), Duration.ofSeconds(3)))),
             server(Fault.silent()),
-            "GET", Calls.once(), Clock.REAL, null,
+            Request.GET, Calls.once(), Clock.REAL, null,
             ends("dev.sturdy.PerTryTimeoutException: GET http://127.0.0.1:{port} attempt 3 exceeded perTryTimeout PT0.2S"
                     + " [suppressed dev.sturdy.PerTryTimeoutException: GET http://127.0.0.1:{port} attempt 1"
                     + " exceeded perTryTimeout PT0.2S]"
@@ -326,6 +346,31 @@ class ClassicAsyncParityTest {
 
         assertRowHolds(scenario, withoutCause(classic));
         assertParity(withoutCause(classic), withoutCause(async));
+    }
+
+    /** Two calls at once where one is allowed in flight: the second is refused before any attempt. */
+    private static final Scenario OVERFLOW = new Scenario("http2MaxRequests 1: of two calls at once, one is refused",
+            policy(fastRetries(3), b -> b.connectionPool(ConnectionPoolPolicy.builder().http2MaxRequests(1).build())),
+            server(Fault.ok("served").delayedBy(Duration.ofMillis(500))),
+            Request.GET, Calls.atOnce(2), Clock.FAKE, null,
+            ends("dev.sturdy.PoolOverflowException: GET http://127.0.0.1:{port} refused: 1 requests already in flight"
+                    + " (http2MaxRequests 1)", OK), attempts(0, 1));
+
+    /**
+     * The async client refuses the call as the classic client does, but when the call is made with the
+     * URI in the request (no {@code HttpHost} argument, the usual async call) the refusal names neither
+     * the method nor the endpoint ({@code request to unknown refused: ...}) and
+     * {@code rq_pending_overflow} is counted for the client only, not for the endpoint.
+     */
+    @Disabled("BUG: async http2MaxRequests refusal says 'request to unknown' and counts rq_pending_overflow for no endpoint")
+    @Test
+    void anOverflowIsReportedAsTheClassicClientReportsIt() throws Exception {
+        Observation classic = ParityHarness.runClassic(OVERFLOW);
+        Observation async = ParityHarness.runAsync(OVERFLOW);
+        System.out.println(OVERFLOW + "\n" + sideBySide(classic, async));
+
+        assertRowHolds(OVERFLOW, classic);
+        assertParity(classic, async);
     }
 
     private static Observation withoutCause(Observation o) {

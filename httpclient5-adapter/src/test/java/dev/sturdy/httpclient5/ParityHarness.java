@@ -21,6 +21,7 @@ import dev.sturdy.httpclient5.testing.FaultServer;
 import dev.sturdy.httpclient5.testing.LogCapture;
 import dev.sturdy.httpclient5.testing.LogEvent;
 import dev.sturdy.httpclient5.testing.RefusingPort;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,8 +49,10 @@ import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.pool.PoolStats;
@@ -212,6 +215,49 @@ final class ParityHarness {
         }
     }
 
+    /** What a call sends: the same request through either client. */
+    enum Request {
+        GET("GET", false, true, false),
+        /** A small JSON body that can be sent again. */
+        POST("POST", true, true, false),
+        /** The same body as a stream would be: the entity (producer) says it cannot be sent again. */
+        POST_STREAMED("POST", true, false, false),
+        /** A repeatable body, and the request-level override {@link SturdyContext#retryNonIdempotent}. */
+        POST_MAY_RETRY("POST", true, true, true);
+
+        private final String method;
+        private final boolean hasBody;
+        private final boolean repeatable;
+        private final boolean retryOverride;
+
+        Request(String method, boolean hasBody, boolean repeatable, boolean retryOverride) {
+            this.method = method;
+            this.hasBody = hasBody;
+            this.repeatable = repeatable;
+            this.retryOverride = retryOverride;
+        }
+
+        String method() {
+            return method;
+        }
+
+        boolean hasBody() {
+            return hasBody;
+        }
+
+        boolean repeatable() {
+            return repeatable;
+        }
+
+        HttpClientContext context() {
+            HttpClientContext context = HttpClientContext.create();
+            if (retryOverride) {
+                SturdyContext.retryNonIdempotent(context, true);
+            }
+            return context;
+        }
+    }
+
     /**
      * How a row makes its calls.
      *
@@ -255,7 +301,7 @@ final class ParityHarness {
      * @param name             what happens, for the test's display name
      * @param policy           the policy both clients are built with (the harness adds its listener)
      * @param target           where the calls go
-     * @param method           GET or POST (a POST sends a small repeatable JSON body)
+     * @param request          what each call sends
      * @param calls            how the calls are made
      * @param clock            the seams
      * @param transportFault   the fault whose exception HttpClient's async transport reports differently
@@ -264,7 +310,7 @@ final class ParityHarness {
      *                         {@link Observation} writes outcomes (in ascending order for calls at once)
      * @param expectedAttempts the attempts of the calls in the classic client (ascending for calls at once)
      */
-    record Scenario(String name, ResiliencePolicy policy, Target target, String method, Calls calls, Clock clock,
+    record Scenario(String name, ResiliencePolicy policy, Target target, Request request, Calls calls, Clock clock,
                     FaultScenario transportFault, List<String> expectedOutcomes, List<Integer> expectedAttempts) {
 
         @Override
@@ -314,7 +360,7 @@ final class ParityHarness {
                 builder.endpointGroup(endpoint.endpointGroup());
             }
             try (SturdyHttpClient client = builder.build()) {
-                calls = make(scenario.calls(), ticker, () -> classicCall(client, scenario.method(), endpoint.uri()));
+                calls = make(scenario.calls(), ticker, () -> classicCall(client, scenario.request(), endpoint.uri()));
                 awaitQuiet("classic", QUIET_BOUND, client::poolStats, client::callsInFlight, client::retriesInFlight);
                 metrics = client.metrics();
             }
@@ -340,7 +386,7 @@ final class ParityHarness {
             }
             try (SturdyHttpAsyncClient client = builder.build()) {
                 client.start();
-                calls = make(scenario.calls(), ticker, () -> asyncCall(client, scenario.method(), endpoint.uri()));
+                calls = make(scenario.calls(), ticker, () -> asyncCall(client, scenario.request(), endpoint.uri()));
                 awaitQuiet("async", quietBound, client::poolStats, client::callsInFlight, client::retriesInFlight);
                 metrics = client.metrics();
             }
@@ -356,11 +402,14 @@ final class ParityHarness {
     private record Call(int status, String body, Throwable failure, int attempts) {
     }
 
-    private static Call classicCall(SturdyHttpClient client, String method, URI uri) {
-        HttpClientContext context = HttpClientContext.create();
-        HttpUriRequestBase request = new HttpUriRequestBase(method, uri);
-        if ("POST".equals(method)) {
-            request.setEntity(new StringEntity(BODY, ContentType.APPLICATION_JSON));
+    private static Call classicCall(SturdyHttpClient client, Request how, URI uri) {
+        HttpClientContext context = how.context();
+        HttpUriRequestBase request = new HttpUriRequestBase(how.method(), uri);
+        if (how.hasBody()) {
+            request.setEntity(how.repeatable()
+                    ? new StringEntity(BODY, ContentType.APPLICATION_JSON)
+                    : new InputStreamEntity(new ByteArrayInputStream(BODY.getBytes(StandardCharsets.UTF_8)),
+                            BODY.getBytes(StandardCharsets.UTF_8).length, ContentType.APPLICATION_JSON));
         }
         try {
             return client.execute(request, context, response -> new Call(response.getCode(),
@@ -371,10 +420,20 @@ final class ParityHarness {
         }
     }
 
-    private static Call asyncCall(SturdyHttpAsyncClient client, String method, URI uri) {
-        HttpClientContext context = HttpClientContext.create();
-        BasicRequestProducer producer = new BasicRequestProducer(new BasicHttpRequest(method, uri),
-                "POST".equals(method) ? new BasicAsyncEntityProducer(BODY, ContentType.APPLICATION_JSON) : null);
+    private static Call asyncCall(SturdyHttpAsyncClient client, Request how, URI uri) {
+        HttpClientContext context = how.context();
+        AsyncEntityProducer body = null;
+        if (how.hasBody()) {
+            body = how.repeatable()
+                    ? new BasicAsyncEntityProducer(BODY, ContentType.APPLICATION_JSON)
+                    : new BasicAsyncEntityProducer(BODY, ContentType.APPLICATION_JSON) {
+                        @Override
+                        public boolean isRepeatable() {
+                            return false; // as a streamed body would be
+                        }
+                    };
+        }
+        BasicRequestProducer producer = new BasicRequestProducer(new BasicHttpRequest(how.method(), uri), body);
         try {
             SimpleHttpResponse response = client.execute(producer, SimpleResponseConsumer.create(), context, null)
                     .get(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS);
@@ -536,10 +595,10 @@ final class ParityHarness {
                 Duration responseTimeout = scenario.policy().timeouts().responseTimeout();
                 for (int port : endpoint.ports()) {
                     if (t.getClass() == asyncForm.type() && Objects.equals(t.getMessage(),
-                            asyncForm.message(port, scenario.method(), responseTimeout))) {
+                            asyncForm.message(port, scenario.request().method(), responseTimeout))) {
                         transportRewrites++;
                         return classicForm.type().getName() + ": "
-                                + classicForm.message(port, scenario.method(), responseTimeout);
+                                + classicForm.message(port, scenario.request().method(), responseTimeout);
                     }
                 }
             }
