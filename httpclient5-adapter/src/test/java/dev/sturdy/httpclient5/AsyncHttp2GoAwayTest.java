@@ -6,6 +6,7 @@ import dev.sturdy.HttpRetryPolicy;
 import dev.sturdy.ResiliencePolicy;
 import dev.sturdy.RetryOn;
 import dev.sturdy.event.ResilienceCounter;
+import dev.sturdy.httpclient5.faulttable.TestTls;
 import dev.sturdy.httpclient5.testing.H2Fault;
 import dev.sturdy.httpclient5.testing.H2FaultServer;
 import dev.sturdy.httpclient5.testing.RecordedRequest;
@@ -18,6 +19,7 @@ import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * SPEC 2.5 over HTTP/2: a request the server provably did not process (REFUSED_STREAM, or a GOAWAY
  * whose last-stream-id is below its stream) may be retried for any method, a POST included; a GOAWAY
  * that covers the stream (last-stream-id at or above it) says it may have been processed, so a POST is
- * not sent again while a GET is retried under {@code retryOn reset}. The server is
+ * not sent again while a GET is retried under {@code retryOn reset}, over cleartext HTTP/2 and over TLS
+ * with ALPN h2. The server is
  * {@link H2FaultServer}, because neither httpcore5-h2's server nor its handlers can send a GOAWAY with
  * a chosen last-stream-id.
  */
@@ -56,14 +59,19 @@ class AsyncHttp2GoAwayTest {
         server.close();
     }
 
-    /** An async client forced onto HTTP/2 (prior knowledge), 2 retries on these conditions, 1-2 ms backoff. */
+    /**
+     * An async client forced onto HTTP/2 (prior knowledge over http, ALPN h2 over https, trusting the test
+     * certificate), 2 retries on these conditions, 1-2 ms backoff.
+     */
     private void start(RetryOn... retryOn) {
         client = SturdyHttpAsyncClients.custom(ResiliencePolicy.builder()
                         .retry(HttpRetryPolicy.builder().maxRetries(2).retryOn(retryOn)
                                 .backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build())
                         .build())
-                .connectionManager(pool -> pool.setDefaultTlsConfig(
-                        TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_2).build()))
+                .connectionManager(pool -> pool
+                        .setTlsStrategy(ClientTlsStrategyBuilder.create()
+                                .setSslContext(TestTls.trustingClientContext()).buildAsync())
+                        .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_2).build()))
                 .build();
         client.start();
     }
@@ -149,6 +157,32 @@ class AsyncHttp2GoAwayTest {
                 .allSatisfy(r -> assertThat(r.method()).isEqualTo("GET"));
         assertThat(seen.get(1).connectionId()).as("the retry's connection").isNotEqualTo(seen.get(0).connectionId());
         assertCounters(2, 1, 1);
+        assertIdle();
+    }
+
+    @Test
+    void overTlsAGetCoveredByGoAwayIsRetriedAndAPostIsNot() throws Exception {
+        server.close();
+        server = H2FaultServer.start(H2Fault.respond(200, List.of(), "ok"), TestTls.serverContext());
+        start(RetryOn.RESET, RetryOn.REFUSED_STREAM);
+        HttpClientContext getContext = HttpClientContext.create();
+        HttpClientContext postContext = HttpClientContext.create();
+
+        server.enqueue(H2Fault.goAway(H2FaultServer.NO_ERROR, true));
+        SimpleHttpResponse response = client.execute(get(), getContext, null).get(5, TimeUnit.SECONDS);
+        server.enqueue(H2Fault.goAway(H2FaultServer.NO_ERROR, true));
+        Throwable postFailure = failureOf(post(), postContext);
+
+        assertThat(server.uri("/").getScheme()).isEqualTo("https");
+        assertThat(response.getCode()).isEqualTo(200);
+        assertThat(response.getVersion().getMajor()).as("HTTP major version").isEqualTo(2);
+        assertThat(SturdyContext.attempts(getContext)).as("GET attempts").isEqualTo(2);
+        assertThat(postFailure).isExactlyInstanceOf(ConnectionClosedException.class).hasMessage("Connection is closed");
+        assertThat(SturdyContext.attempts(postContext)).as("POST attempts").isEqualTo(1);
+        assertThat(server.requests()).extracting(RecordedRequest::method).containsExactly("GET", "GET", "POST");
+        assertThat(server.negotiatedProtocols()).as("ALPN choice of every connection")
+                .hasSize(server.connectionCount()).containsOnly("h2");
+        assertCounters(3, 1, 1);
         assertIdle();
     }
 

@@ -26,6 +26,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http2.hpack.HPackDecoder;
@@ -34,8 +38,9 @@ import org.apache.hc.core5.http2.hpack.HPackException;
 import org.apache.hc.core5.util.ByteArrayBuffer;
 
 /**
- * A cleartext HTTP/2 server (prior knowledge) on {@code 127.0.0.1} that plays each stream a scripted
- * {@link H2Fault} and records every request it reads: the HTTP/2 twin of {@link FaultServer}.
+ * An HTTP/2 server on {@code 127.0.0.1} (cleartext with prior knowledge, or TLS offering only
+ * {@code h2} by ALPN) that plays each stream a scripted {@link H2Fault} and records every request it
+ * reads: the HTTP/2 twin of {@link FaultServer}.
  *
  * <p>Why hand-written frames rather than httpcore5-h2's server bootstrap: a fault test needs to send
  * frames no well-behaved server sends at a chosen moment, above all a GOAWAY whose last-stream-id is
@@ -82,6 +87,7 @@ public final class H2FaultServer implements AutoCloseable {
     public static final int CANCEL = 0x8;
 
     private final ServerSocket serverSocket;
+    private final String scheme;
     private final String threadNamePrefix = FixtureThreads.newInstancePrefix();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Object lock = new Object();
@@ -96,11 +102,21 @@ public final class H2FaultServer implements AutoCloseable {
     private int connectionCount;
     private int unreadCount;
     private int streamsOpened;
+    private final List<String> negotiated = new ArrayList<>();
     private boolean closed;
 
-    private H2FaultServer(H2Fault defaultBehaviour) throws IOException {
+    private H2FaultServer(H2Fault defaultBehaviour, SSLContext tls) throws IOException {
         this.defaultBehaviour = Objects.requireNonNull(defaultBehaviour, "defaultBehaviour");
-        serverSocket = new ServerSocket();
+        this.scheme = tls == null ? "http" : "https";
+        if (tls == null) {
+            serverSocket = new ServerSocket();
+        } else {
+            SSLServerSocket secure = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+            SSLParameters parameters = secure.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"h2"}); // ALPN: HTTP/2 or nothing
+            secure.setSSLParameters(parameters);
+            serverSocket = secure;
+        }
         try {
             serverSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
         } catch (IOException e) {
@@ -114,8 +130,16 @@ public final class H2FaultServer implements AutoCloseable {
 
     /** Starts a server that plays {@code defaultBehaviour} whenever its script is empty. */
     public static H2FaultServer start(H2Fault defaultBehaviour) {
+        return start(defaultBehaviour, null);
+    }
+
+    /**
+     * Starts a server speaking HTTP/2 over TLS with {@code tls}'s key material, offering only {@code h2} by
+     * ALPN (or, with {@code tls} null, cleartext HTTP/2 with prior knowledge).
+     */
+    public static H2FaultServer start(H2Fault defaultBehaviour, SSLContext tls) {
         try {
-            return new H2FaultServer(defaultBehaviour);
+            return new H2FaultServer(defaultBehaviour, tls);
         } catch (IOException e) {
             throw new IllegalStateException("cannot bind a loopback server socket", e);
         }
@@ -135,9 +159,16 @@ public final class H2FaultServer implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
-    /** {@code http://127.0.0.1:<port><path>}. */
+    /** {@code http://127.0.0.1:<port><path>}, or {@code https://} over TLS. */
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port() + path);
+        return URI.create(scheme + "://127.0.0.1:" + port() + path);
+    }
+
+    /** Over TLS, the protocol ALPN chose on each connection whose handshake completed, in order. */
+    public List<String> negotiatedProtocols() {
+        synchronized (lock) {
+            return List.copyOf(negotiated);
+        }
     }
 
     /** The requests read completely (END_STREAM seen), in arrival order; pseudo-headers are not in the headers. */
@@ -211,7 +242,7 @@ public final class H2FaultServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "H2FaultServer[http://127.0.0.1:" + port() + "]";
+        return "H2FaultServer[" + scheme + "://127.0.0.1:" + port() + "]";
     }
 
     private void acceptLoop() {
@@ -238,6 +269,12 @@ public final class H2FaultServer implements AutoCloseable {
     private void serve(Socket socket, int connectionId) {
         try {
             socket.setTcpNoDelay(true);
+            if (socket instanceof SSLSocket secure) {
+                secure.startHandshake();
+                synchronized (lock) {
+                    negotiated.add(secure.getApplicationProtocol());
+                }
+            }
             new Connection(socket, connectionId).run();
         } catch (IOException e) {
             // the client went away, a fault closed the socket, or close() did
