@@ -21,6 +21,11 @@ import java.util.concurrent.atomic.LongAdder;
  * key's hash on every count. The field is written only when the endpoint changes, and without a fence
  * (a record is safely published through its final fields), so threads on the same endpoint share it
  * read-only.
+ *
+ * <p>A count for an endpoint goes to the endpoint's counter only (one atomic update per count, not
+ * two); the client's figure is the sum of its own counter (counts without an endpoint, plus what
+ * evicted endpoints had counted, folded in when they are evicted) and every tracked endpoint's. Reading
+ * is therefore O(tracked endpoints), which only metrics readers pay.
  */
 public final class Counters implements ResilienceMetrics {
 
@@ -30,6 +35,7 @@ public final class Counters implements ResilienceMetrics {
     private static final ResilienceCounter[] ALL = ResilienceCounter.values();
     private static final long TOUCH_NANOS = 1_000_000L;
 
+    /** Counts without an endpoint, plus the counts of evicted endpoints. */
     private final LongAdder[] client = newAdders();
     private final ConcurrentHashMap<Object, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Ticker ticker;
@@ -56,9 +62,10 @@ public final class Counters implements ResilienceMetrics {
      * @param endpoint the endpoint key, or null to count for the client only
      */
     public void increment(ResilienceCounter counter, Object endpoint) {
-        client[counter.ordinal()].increment();
         if (endpoint != null) {
             endpoint(endpoint, ticker.nanoTime()).adders[counter.ordinal()].increment();
+        } else {
+            client[counter.ordinal()].increment();
         }
     }
 
@@ -71,9 +78,10 @@ public final class Counters implements ResilienceMetrics {
      * @param nowNanos the caller's {@link Ticker#nanoTime()}
      */
     public void increment(ResilienceCounter counter, Object endpoint, long nowNanos) {
-        client[counter.ordinal()].increment();
         if (endpoint != null) {
             endpoint(endpoint, nowNanos).adders[counter.ordinal()].increment();
+        } else {
+            client[counter.ordinal()].increment();
         }
     }
 
@@ -85,9 +93,10 @@ public final class Counters implements ResilienceMetrics {
      * @param delta    the amount
      */
     public void add(ResilienceCounter counter, Object endpoint, long delta) {
-        client[counter.ordinal()].add(delta);
         if (endpoint != null) {
             endpoint(endpoint, ticker.nanoTime()).adders[counter.ordinal()].add(delta);
+        } else {
+            client[counter.ordinal()].add(delta);
         }
     }
 
@@ -114,7 +123,7 @@ public final class Counters implements ResilienceMetrics {
         return e;
     }
 
-    private void evictLeastRecentlyUsed() {
+    private synchronized void evictLeastRecentlyUsed() { // one at a time: each evicted count is folded once
         // Drop the older half: one O(n) pass per MAX_TRACKED_ENDPOINTS / 2 new endpoints.
         final long[] times = endpoints.values().stream().mapToLong(e -> e.lastUsedNanos).sorted().toArray();
         if (times.length == 0) {
@@ -126,6 +135,9 @@ public final class Counters implements ResilienceMetrics {
         endpoints.values().removeIf(e -> {
             if (e.lastUsedNanos - cutoff <= 0 && e.adders[gauge].sum() == 0) {
                 e.evicted = true; // the remembered last endpoint must not keep counting into a dropped record
+                for (int i = 0; i < ALL.length; i++) { // the client's figures keep what it counted
+                    client[i].add(e.adders[i].sum());
+                }
                 return true;
             }
             return false;
@@ -134,7 +146,12 @@ public final class Counters implements ResilienceMetrics {
 
     @Override
     public long get(ResilienceCounter counter) {
-        return client[counter.ordinal()].sum();
+        final int i = counter.ordinal();
+        long sum = client[i].sum();
+        for (Endpoint e : endpoints.values()) {
+            sum += e.adders[i].sum();
+        }
+        return sum;
     }
 
     @Override

@@ -41,10 +41,17 @@ class CountersTest {
             }
         }
         counters.increment(ResilienceCounter.RQ_RETRY, URI.create("http://a.example:80"));
+        counters.increment(ResilienceCounter.RQ_RETRY, null); // the client's only
+        counters.add(ResilienceCounter.EJECTIONS_ACTIVE, URI.create("http://b.example:80"), 1);
+        counters.add(ResilienceCounter.EJECTIONS_ACTIVE, URI.create("http://b.example:80"), -1);
 
         assertThat(counters.get("http://a.example:80", ResilienceCounter.RQ_TOTAL)).isEqualTo(10);
         assertThat(counters.get("http://b.example:80", ResilienceCounter.RQ_TOTAL)).isEqualTo(4);
         assertThat(counters.get("http://a.example:80", ResilienceCounter.RQ_RETRY)).isEqualTo(1);
+        assertThat(counters.get(ResilienceCounter.RQ_RETRY)).isEqualTo(2);
+        assertThat(counters.get(ResilienceCounter.EJECTIONS_ACTIVE)).isZero();
+        assertThat(counters.snapshot()).containsEntry(ResilienceCounter.RQ_TOTAL, 14L)
+                .containsEntry(ResilienceCounter.RQ_RETRY, 2L);
         assertThat(counters.get(ResilienceCounter.RQ_TOTAL)).isEqualTo(14);
         assertThat(counters.endpoints()).containsExactly("http://a.example:80", "http://b.example:80");
     }

@@ -62,12 +62,16 @@ final class Admission implements LeaseRequest {
         }
         final HttpHost target = route.getTargetHost();
         runtime.counters.increment(ResilienceCounter.CX_OVERFLOW, target);
-        final int waiting = manager.pending.incrementAndGet();
-        if (waiting > ps.maxPendingRequests) {
-            manager.pending.decrementAndGet();
+        // take a pending place only if one is free (a CAS loop, not increment-then-undo: a refused request
+        // never shows in the count, so concurrent refusals all report the real queue length)
+        int waiting;
+        do {
+            waiting = manager.pending.get();
+        } while (waiting < ps.maxPendingRequests && !manager.pending.compareAndSet(waiting, waiting + 1));
+        if (waiting >= ps.maxPendingRequests) {
             runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, target);
             final PoolOverflowException e = overflow(PoolOverflowException.Limit.PENDING_REQUESTS,
-                    Events.endpoint(target), "no connection free and " + (waiting - 1)
+                    Events.endpoint(target), "no connection free and " + waiting
                             + " requests already waiting (http1MaxPendingRequests " + ps.maxPendingRequests + ")");
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{}", e.getMessage());
