@@ -93,8 +93,10 @@ final class AsyncCall<T> extends AttemptOutcome {
     private volatile boolean singleEndpoint;
     /** Group members tried in this call, a bit per member (Envoy's previous_hosts). */
     private long tried;
-    /** The fail-fast exception {@link #route} raised: ends the call as it is. */
-    private volatile EndpointEjectedException rejection;
+    /** The fail-fast exception {@link #route} raised (ejected, or too many calls): ends the call as it is. */
+    private volatile java.io.IOException rejection;
+    /** The call holds a place among the calls in flight ({@code http2MaxRequests}), taken by {@link #route}. */
+    private volatile boolean admitted;
     private volatile AsyncAttempt<T> current;
 
     // guarded by this
@@ -130,15 +132,6 @@ final class AsyncCall<T> extends AttemptOutcome {
         final ClientRuntime runtime = async.runtime;
         final ComplexFuture<T> future = new ComplexFuture<>(callback);
         final PolicyState ps = runtime.state();
-        if (!runtime.budget.tryCallStarted(ps.maxRequests)) {
-            runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, target);
-            final PoolOverflowException overflow = Admission.overflow(PoolOverflowException.Limit.MAX_REQUESTS,
-                    "request to " + Events.endpoint(target),
-                    ps.maxRequests + " requests already in flight (http2MaxRequests " + ps.maxRequests + ")");
-            fail(consumer, producer, overflow);
-            future.failed(overflow);
-            return future;
-        }
         final HttpClientContext ctx = context == null ? HttpClientContext.create() : HttpClientContext.castOrCreate(context);
         final AsyncCall<T> call = new AsyncCall<>(async, ps, target, producer, consumer, pushHandlerFactory, ctx, future,
                 runtime.seams.ticker().nanoTime());
@@ -265,7 +258,7 @@ final class AsyncCall<T> extends AttemptOutcome {
             }
             final TimeoutKind fired = attempt.fired;
             if (failure != null && failure == rejection) {
-                toThrow = withEarlier(failure); // every endpoint is ejected: nothing was sent, nothing is retried
+                toThrow = withEarlier(failure); // ejected or refused: nothing was sent, nothing is retried
             } else if (fired == null && future.isCancelled()) {
                 cancelled = true;
             } else if (fired == TimeoutKind.OVERALL
@@ -464,7 +457,9 @@ final class AsyncCall<T> extends AttemptOutcome {
         async.waiting.remove(this);
         context.setAttribute(CallHandler.ATTEMPTS_ATTRIBUTE, attempts);
         context.removeAttribute(CONTEXT_ATTRIBUTE);
-        async.runtime.budget.callEnded();
+        if (admitted) {
+            async.runtime.budget.callEnded();
+        }
         return true;
     }
 
@@ -472,7 +467,7 @@ final class AsyncCall<T> extends AttemptOutcome {
         if (end()) {
             final AsyncAttempt<T> a = current;
             if (a == null || !a.handedOver) {
-                fail(consumer, null, failure);
+                fail(consumer, failure);
             }
             releaseConsumer();
             future.failed(failure);
@@ -483,7 +478,7 @@ final class AsyncCall<T> extends AttemptOutcome {
         if (end()) {
             final AsyncAttempt<T> a = current;
             if (a == null || !a.handedOver) {
-                fail(consumer, null, new CancellationException("Request execution cancelled"));
+                fail(consumer, new CancellationException("Request execution cancelled"));
             }
             releaseConsumer();
             future.cancel();
@@ -500,21 +495,14 @@ final class AsyncCall<T> extends AttemptOutcome {
         }
     }
 
-    private static void fail(AsyncResponseConsumer<?> consumer, AsyncRequestProducer producer, Exception failure) {
+    private static void fail(AsyncResponseConsumer<?> consumer, Exception failure) {
         try {
             consumer.failed(failure);
         } catch (RuntimeException ignored) {
-            // as above
-        }
-        if (producer != null) {
-            try {
-                producer.failed(failure);
-                producer.releaseResources();
-            } catch (RuntimeException ignored) {
-                // as above
-            }
+            // the caller's consumer must not break the call's bookkeeping
         }
     }
+
 
     // ---------------------------------------------------------------- endpoints
 
@@ -526,12 +514,29 @@ final class AsyncCall<T> extends AttemptOutcome {
      * @param request the request about to be sent
      * @return the scope to go on with: the same, or one routed to the chosen group member
      * @throws EndpointEjectedException when every endpoint the call could use is ejected
+     * @throws PoolOverflowException when the first attempt finds {@code http2MaxRequests} calls in flight
      */
-    AsyncExecChain.Scope route(AsyncExecChain.Scope scope, HttpRequest request) throws EndpointEjectedException {
+    AsyncExecChain.Scope route(AsyncExecChain.Scope scope, HttpRequest request) throws java.io.IOException {
         final Endpoints endpoints = async.runtime.endpoints;
         final OutlierDetector detector = endpoints.detector;
         final HttpHost service = scope.route.getTargetHost();
         method(request.getMethod());
+        if (!admitted) {
+            // here rather than when the call starts: only now is the target known (the usual async call
+            // carries it in the request), so the refusal names it as the classic client's does
+            if (!async.runtime.budget.tryCallStarted(state.maxRequests)) {
+                async.runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, service);
+                final PoolOverflowException overflow = Admission.overflow(PoolOverflowException.Limit.MAX_REQUESTS,
+                        method + " " + Events.endpoint(service),
+                        state.maxRequests + " requests already in flight (http2MaxRequests " + state.maxRequests + ")");
+                synchronized (this) {
+                    attempts--; // counted when the attempt was launched; it never started
+                }
+                rejection = overflow;
+                throw overflow;
+            }
+            admitted = true;
+        }
         final boolean newAttempt = countsAttempt;
         if (detector != null && newAttempt) {
             final long now = async.runtime.seams.ticker().nanoTime();
@@ -567,6 +572,10 @@ final class AsyncCall<T> extends AttemptOutcome {
         final HttpHost t = m != null ? m : service;
         target = t;
         final AsyncAttempt<T> attempt = current;
+        if (attempt != null) {
+            attempt.execRuntime = scope.execRuntime;
+            attempt.exchangeId = scope.exchangeId;
+        }
         final EndpointState es = detector == null ? null : endpointState;
         if (es != null && attempt != null) {
             es.requestStarted();
@@ -653,6 +662,23 @@ final class AsyncCall<T> extends AttemptOutcome {
 
     void method(String method) {
         this.method = method;
+    }
+
+    /**
+     * An attempt's exchange is about to be written ({@link AsyncChainMarker#DISPATCH}).
+     *
+     * @param exchangeId the exchange's id (redirect hops keep it), which tells one attempt's exchange
+     *                   from another's
+     * @return false when the exchange belongs to an attempt that has already ended (cancelled by a
+     *         timeout, the caller or close while its connection was set up): it must not be sent
+     */
+    boolean dispatching(String exchangeId) {
+        final AsyncAttempt<T> a = current;
+        if (a == null || a.ended || !exchangeId.equals(a.exchangeId)) {
+            return false;
+        }
+        dispatched = true;
+        return true;
     }
 
     /** A retry decided on a response head, run once its body has been discarded. */

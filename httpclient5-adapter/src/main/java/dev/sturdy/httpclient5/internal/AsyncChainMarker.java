@@ -38,7 +38,12 @@ final class AsyncChainMarker implements AsyncExecChainHandler {
         if (attr instanceof AsyncCall) {
             final AsyncCall<?> call = (AsyncCall<?>) attr;
             if (dispatch) {
-                call.dispatched = true;
+                if (!call.dispatching(scope.exchangeId)) {
+                    // its attempt was cancelled while the connection was set up (a cancel can miss an
+                    // exchange that registers itself at that moment): fail it, which frees the connection
+                    callback.failed(new java.io.InterruptedIOException("Request cancelled before it was sent"));
+                    return;
+                }
             } else {
                 // choose the endpoint (may fail fast when all are ejected) and count the attempt
                 chain.proceed(request, entityProducer, call.route(scope, request), callback);

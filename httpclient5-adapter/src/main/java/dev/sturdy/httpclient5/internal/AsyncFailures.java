@@ -12,7 +12,10 @@ import org.apache.hc.core5.util.DeadlineTimeoutException;
  * <ul>
  *   <li>HTTP/2 {@code REFUSED_STREAM} ({@code H2StreamResetException} code 7) and a GOAWAY that came
  *       before the stream was processed ({@link RequestNotExecutedException}): the server provably did
- *       not process the request, {@link FailureClass#REFUSED_STREAM}, retriable for any method.</li>
+ *       not process the request, {@link FailureClass#REFUSED_STREAM}, retriable for any method. A stream
+ *       reset with any other code is a {@link FailureClass#RESET}.</li>
+ *   <li>A plain {@code IOException} from the NIO transport ("Connection reset by peer", "Broken pipe"):
+ *       a reset, or a connect failure before the request was dispatched.</li>
  *   <li>A failed protocol negotiation ({@code ProtocolNegotiationException}: the peer closed during the
  *       TLS handshake, seen through ALPN) before the request was dispatched: a connect failure.</li>
  *   <li>The async pool's lease timeout ({@link DeadlineTimeoutException}, not an {@code IOException}):
@@ -33,8 +36,12 @@ final class AsyncFailures {
         if (failure instanceof RequestNotExecutedException) {
             return FailureClass.REFUSED_STREAM;
         }
-        if (failure instanceof HttpStreamResetException && h2ErrorCode(failure) == REFUSED_STREAM) {
-            return FailureClass.REFUSED_STREAM;
+        if (failure instanceof HttpStreamResetException) {
+            // REFUSED_STREAM: provably not processed. Any other code (INTERNAL_ERROR, CANCEL, a GOAWAY with
+            // an error, which httpcore reports as a reset of every stream): the stream may have been
+            // processed, as after a connection reset over HTTP/1.1
+            return h2ErrorCode(failure) == REFUSED_STREAM ? FailureClass.REFUSED_STREAM
+                    : dispatched ? FailureClass.RESET : FailureClass.CONNECT_FAILURE;
         }
         if (failure != null && failure.getClass().getName().equals(NEGOTIATION_FAILED)) {
             // the peer closed or garbled the connection while TLS/ALPN was set up: the request never left
@@ -42,6 +49,12 @@ final class AsyncFailures {
         }
         if (failure instanceof DeadlineTimeoutException) {
             return FailureClass.LOCAL_REJECTION;
+        }
+        if (failure != null && failure.getClass() == java.io.IOException.class) {
+            // the NIO transport reports a reset or a broken pipe met while writing or reading as a plain
+            // IOException ("Connection reset by peer", "Broken pipe"): a transport failure like the
+            // SocketException the classic client sees
+            return dispatched ? FailureClass.RESET : FailureClass.CONNECT_FAILURE;
         }
         return Failures.classify(failure, dispatched);
     }
