@@ -56,6 +56,14 @@ public final class SturdyHttpAsyncClient extends CloseableHttpAsyncClient {
         return runtime.poolStats();
     }
 
+    /**
+     * @return requests waiting for a connection in sturdy's pending queue (at most
+     *         {@code http1MaxPendingRequests}; 0 once every call has ended)
+     */
+    public int pendingRequests() {
+        return runtime.pendingRequests();
+    }
+
     /** @return calls in flight right now, backoff waits included (0 once every call has ended) */
     public int callsInFlight() {
         return runtime.runtime().budget().activeCalls();
@@ -69,6 +77,11 @@ public final class SturdyHttpAsyncClient extends CloseableHttpAsyncClient {
     /** @return true while one of sturdy's own threads (deadline watchdog, retry timer) still runs */
     public boolean sturdyThreadsRunning() {
         return runtime.threadsRunning();
+    }
+
+    /** Test access to the runtime (package-private). */
+    AsyncRuntime runtimeForTests() {
+        return runtime;
     }
 
     @Override

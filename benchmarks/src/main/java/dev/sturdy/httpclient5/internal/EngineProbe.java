@@ -60,7 +60,7 @@ public final class EngineProbe {
     public EngineProbe(ClientRuntime runtime) {
         this.runtime = runtime;
         this.callHandler = new CallHandler(runtime);
-        this.attemptHandler = new AttemptHandler(runtime);
+        this.attemptHandler = new AttemptHandler(runtime, false); // as installed for a client without groups
         this.toAttemptHandler = (req, sc) -> attemptHandler.execute(req, sc, toDispatchMarker);
         this.scope = new ExecChain.Scope("ex-1", ROUTE, request, execRuntime, context);
         this.coreCall = new Call(runtime, true);
@@ -118,7 +118,8 @@ public final class EngineProbe {
      * The per-call work of the success path with the core pieces only (no handlers, no thread-local, no
      * context): admit under the in-flight limit (retry-budget tracker), a real {@link Call} re-armed for
      * the call (registered with the deadline watchdog when it is not), the outlier detector's sweep check, the endpoint's ejection state
-     * looked up and checked, one attempt armed and counted in flight on the endpoint, {@code rq_total}
+     * looked up and checked, one attempt armed (not counted in flight on the endpoint: a client without
+     * endpoint groups skips that, as nothing reads it), {@code rq_total}
      * counted, the 200 recorded with the detector, the retry decision, the attempt and call ended.
      *
      * @return the decision (NO_RETRY_SUCCESS)
@@ -146,12 +147,8 @@ public final class EngineProbe {
             call.attempts++;
             runtime.counters.increment(ResilienceCounter.RQ_TOTAL, TARGET, start);
             call.beginAttempt(execRuntime, TARGET, start);
-            if (endpoint != null) {
-                endpoint.requestStarted();
-            }
             call.sent = true;
             if (endpoint != null) {
-                endpoint.requestEnded();
                 detector.onResponse(endpoint, 200);
             }
             call.respond(response);
@@ -210,8 +207,9 @@ public final class EngineProbe {
 
     /**
      * The ejection work of one attempt on the success path, as {@code AttemptHandler} does it with a
-     * circuit breaker in the policy: sweep check, endpoint state look-up, ejection check, in-flight count
-     * up and down, the 200 recorded. Uses a fixed time (see {@link #pieceNanoTime()}).
+     * circuit breaker in the policy and no endpoint group: sweep check, endpoint state look-up, ejection
+     * check, the 200 recorded (the in-flight count is kept only for groups' least-outstanding balancing).
+     * Uses a fixed time (see {@link #pieceNanoTime()}).
      */
     public Object pieceEjection() {
         final OutlierDetector detector = runtime.endpoints.detector;
@@ -223,8 +221,6 @@ public final class EngineProbe {
         if (detector.isEjected(endpoint, FIXED_NANOS)) {
             throw new IllegalStateException("ejected");
         }
-        endpoint.requestStarted();
-        endpoint.requestEnded();
         detector.onResponse(endpoint, 200);
         return endpoint;
     }

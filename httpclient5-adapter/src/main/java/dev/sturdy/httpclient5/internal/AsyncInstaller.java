@@ -17,8 +17,9 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * Sets up an {@link HttpAsyncClientBuilder} to run single attempts of sturdy async calls: a pool with
- * the policy's limits and connect/TLS timeouts, the pool-lease timeout, a short I/O reactor select
- * interval, HttpClient's own retries off, and the two {@link AsyncChainMarker}s.
+ * the policy's limits and connect/TLS timeouts behind sturdy's admission control
+ * ({@link SturdyAsyncConnectionManager}: bounded pending queue, pool-lease timeout), a short I/O
+ * reactor select interval, HttpClient's own retries off, and the two {@link AsyncChainMarker}s.
  */
 public final class AsyncInstaller {
 
@@ -72,8 +73,12 @@ public final class AsyncInstaller {
         poolCustomizer.accept(poolBuilder);
         final PoolingAsyncClientConnectionManager pool = poolBuilder.build();
         final Duration pendingWait = policy.connectionPool().maxPendingWait().orElse(policy.timeouts().connectTimeout());
-        builder.setConnectionManager(pool)
+        final AsyncRuntime runtime = new AsyncRuntime(policy, seams, pool, groups, poolCustomizer);
+        final SturdyAsyncConnectionManager manager = new SturdyAsyncConnectionManager(pool, runtime);
+        runtime.admission(manager);
+        builder.setConnectionManager(manager)
                 .setIOReactorConfig(IOReactorConfig.custom().setSelectInterval(SELECT_INTERVAL).build())
+                // the lease timeout sturdy's queue enforces (maxPendingWait, or a request's own shorter one)
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(timeout(pendingWait))
                         .build())
@@ -81,7 +86,7 @@ public final class AsyncInstaller {
                 .disableAutomaticRetries()
                 .addExecInterceptorFirst("sturdy-attempt", AsyncChainMarker.ATTEMPT)
                 .addExecInterceptorLast("sturdy-dispatch", AsyncChainMarker.DISPATCH);
-        return new AsyncRuntime(policy, seams, pool, groups, poolCustomizer);
+        return runtime;
     }
 
     private static Timeout timeout(Duration d) {

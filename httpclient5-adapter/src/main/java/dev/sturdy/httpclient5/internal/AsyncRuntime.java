@@ -33,6 +33,7 @@ public final class AsyncRuntime implements AutoCloseable {
     final Set<AsyncCall<?>> waiting = ConcurrentHashMap.newKeySet();
     private final PoolingAsyncClientConnectionManager pool;
     private volatile CloseableHttpAsyncClient attempts;
+    private volatile SturdyAsyncConnectionManager admission;
 
     AsyncRuntime(ResiliencePolicy policy, Seams seams, PoolingAsyncClientConnectionManager pool) {
         this(policy, seams, pool, List.of(), b -> { });
@@ -52,6 +53,22 @@ public final class AsyncRuntime implements AutoCloseable {
     /** @param attempts the client that runs single attempts (built with sturdy's chain handlers) */
     public void attach(CloseableHttpAsyncClient attempts) {
         this.attempts = attempts;
+    }
+
+    /** @param manager sturdy's connection manager around the pool: its pending queue and leased count */
+    void admission(SturdyAsyncConnectionManager manager) {
+        this.admission = manager;
+    }
+
+    /** @return sturdy's connection manager (pending queue, leased count), null before installation ends */
+    public SturdyAsyncConnectionManager admission() {
+        return admission;
+    }
+
+    /** @return requests waiting in sturdy's pending queue for a connection */
+    public int pendingRequests() {
+        final SturdyAsyncConnectionManager m = admission;
+        return m == null ? 0 : m.pendingRequests();
     }
 
     /** @return the counters, budget and policy shared with the classic engine */

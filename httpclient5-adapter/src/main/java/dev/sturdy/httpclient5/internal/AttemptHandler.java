@@ -45,9 +45,24 @@ final class AttemptHandler implements ExecChainHandler {
     private static final long ABORT_CHECK_NANOS = 50_000_000L;
 
     private final ClientRuntime runtime;
+    /**
+     * Whether attempts are counted in flight on their endpoint ({@link EndpointState#requestStarted()}):
+     * only least-outstanding balancing reads that count, so a client without endpoint groups skips the
+     * two atomic updates per attempt.
+     */
+    private final boolean countOutstanding;
 
     AttemptHandler(ClientRuntime runtime) {
+        this(runtime, true);
+    }
+
+    /**
+     * @param runtime          the client runtime
+     * @param countOutstanding false when the client has no endpoint group (nothing reads the count)
+     */
+    AttemptHandler(ClientRuntime runtime, boolean countOutstanding) {
         this.runtime = runtime;
+        this.countOutstanding = countOutstanding;
     }
 
     @Override
@@ -120,16 +135,17 @@ final class AttemptHandler implements ExecChainHandler {
                 call.beginAttempt(exchange, target, start);
                 ClassicHttpResponse response = null;
                 Exception failure = null;
-                if (endpointState != null) {
-                    endpointState.requestStarted();
+                final EndpointState outstanding = countOutstanding ? endpointState : null;
+                if (outstanding != null) {
+                    outstanding.requestStarted();
                 }
                 try {
                     response = chain.proceed(attemptRequest, attemptScope);
                 } catch (IOException | HttpException | RuntimeException e) {
                     failure = Failures.unwrapOverflow(e);
                 } finally {
-                    if (endpointState != null) {
-                        endpointState.requestEnded();
+                    if (outstanding != null) {
+                        outstanding.requestEnded();
                     }
                 }
                 if (holdingBudget) { // the retry that held the slot has completed

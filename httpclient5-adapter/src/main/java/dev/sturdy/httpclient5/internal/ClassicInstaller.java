@@ -67,7 +67,9 @@ public final class ClassicInstaller {
                 // HttpClient's own retries would multiply ours (and retry 429/503 even for POST)
                 .disableAutomaticRetries()
                 .addExecInterceptorFirst("sturdy-call", new CallHandler(runtime))
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), "sturdy-retry", new AttemptHandler(runtime))
+                // without endpoint groups nothing reads an endpoint's in-flight count (least-outstanding balancing)
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), "sturdy-retry",
+                        new AttemptHandler(runtime, !groups.isEmpty()))
                 .addExecInterceptorLast("sturdy-dispatch", new DispatchMarker());
         return manager;
     }

@@ -1,0 +1,356 @@
+package dev.sturdy.httpclient5.internal;
+
+import dev.sturdy.PoolOverflowException;
+import dev.sturdy.event.ResilienceCounter;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.nio.AsyncClientConnectionManager;
+import org.apache.hc.client5.http.nio.AsyncConnectionEndpoint;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.ConnPoolControl;
+import org.apache.hc.core5.pool.PoolStats;
+import org.apache.hc.core5.reactor.ConnectionInitiator;
+import org.apache.hc.core5.util.DeadlineTimeoutException;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HttpClient's async pooling connection manager with sturdy's admission control (SPEC 5), the async
+ * counterpart of {@link SturdyConnectionManager}. A lease that finds a free connection goes to the
+ * pool untouched. When every connection of the route or the pool is busy the request joins sturdy's
+ * pending queue, which holds at most {@code http1MaxPendingRequests}: one more fails at once with a
+ * {@link PoolOverflowException}, instead of joining HttpClient's unbounded queue. A queued lease waits
+ * at most {@code maxPendingWait} (or the request's shorter connection-request timeout), enforced by
+ * sturdy's timer: HttpClient's own pool timeout is only checked when the pool is next touched, so it
+ * fires late, and it is not an {@code IOException}. See {@link QueuedLease}.
+ *
+ * <p>Closing the manager (which HttpClient does when the client is closed) fails the leases still
+ * queued: HttpClient's pool drops them without a word.
+ */
+public final class SturdyAsyncConnectionManager implements AsyncClientConnectionManager, ConnPoolControl<HttpRoute> {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sturdy.httpclient5");
+
+    private final PoolingAsyncClientConnectionManager pool;
+    private final AsyncRuntime async;
+    private final int maxTotal;
+    private final int maxPerRoute;
+    /** Connections leased through this manager and not yet released. */
+    final AtomicInteger leased = new AtomicInteger();
+    /** Requests waiting for a connection in sturdy's queue. */
+    final AtomicInteger pending = new AtomicInteger();
+    /** The queued leases, failed when the manager closes. */
+    private final Set<QueuedLease> queued = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    SturdyAsyncConnectionManager(PoolingAsyncClientConnectionManager pool, AsyncRuntime async) {
+        this.pool = pool;
+        this.async = async;
+        // read once: the pool's getters take its lock
+        this.maxTotal = pool.getMaxTotal();
+        this.maxPerRoute = pool.getDefaultMaxPerRoute();
+    }
+
+    /**
+     * Takes a connection for a new lease if one is free: the rule of {@code SturdyConnectionManager.saturated}
+     * (every connection of the pool, or of the route when its limit is lower, is leased), with the total
+     * counted atomically, so that leases arriving together cannot all pass the check and end up in
+     * HttpClient's unbounded queue. With HttpClient's experimental HTTP/2 message multiplexing a shared
+     * connection counts once per lease, so admission errs towards queueing (a lease the pool can share
+     * still completes at once and gives its place back).
+     *
+     * @return true when the lease may go to the pool (the connection is counted as leased)
+     */
+    boolean reserve(HttpRoute route) {
+        // only when the per-endpoint limit is below the total is a per-route look-up (under the pool's lock) needed
+        if (maxPerRoute < maxTotal && pool.getStats(route).getLeased() >= maxPerRoute) {
+            return false;
+        }
+        for (;;) {
+            final int n = leased.get();
+            if (n >= maxTotal) {
+                return false;
+            }
+            if (leased.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** @return requests waiting in sturdy's queue for a connection right now */
+    public int pendingRequests() {
+        return pending.get();
+    }
+
+    /** @return connections leased through this manager and not yet released (0 once every call has ended) */
+    public int leasedConnections() {
+        return leased.get();
+    }
+
+    /** @return the pool underneath */
+    public PoolingAsyncClientConnectionManager pool() {
+        return pool;
+    }
+
+    /**
+     * Leases a connection under admission control. The success path (a connection is free) allocates
+     * one small callback, which gives the counted connection back should the pool's lease fail or be
+     * cancelled; the pool's own future is returned.
+     */
+    @Override
+    public Future<AsyncConnectionEndpoint> lease(String id, HttpRoute route, Object state, Timeout requestTimeout,
+                                                 FutureCallback<AsyncConnectionEndpoint> callback) {
+        if (reserve(route)) {
+            try {
+                return pool.lease(id, route, state, requestTimeout, new Reserved(this, route, requestTimeout, callback));
+            } catch (RuntimeException e) { // "Connection pool shut down"
+                leased.decrementAndGet();
+                throw e;
+            }
+        }
+        return queue(id, route, state, requestTimeout, callback);
+    }
+
+    private Future<AsyncConnectionEndpoint> queue(String id, HttpRoute route, Object state, Timeout requestTimeout,
+                                                  FutureCallback<AsyncConnectionEndpoint> callback) {
+        final ClientRuntime runtime = async.runtime;
+        final PolicyState ps = runtime.state();
+        final HttpHost target = route.getTargetHost();
+        runtime.counters.increment(ResilienceCounter.CX_OVERFLOW, target);
+        final int waiting = pending.incrementAndGet();
+        if (waiting > ps.maxPendingRequests) {
+            pending.decrementAndGet();
+            runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, target);
+            // the classic client's message (Admission.admit), word for word
+            final PoolOverflowException e = overflow(PoolOverflowException.Limit.PENDING_REQUESTS,
+                    Events.endpoint(target), "no connection free and " + (waiting - 1)
+                            + " requests already waiting (http1MaxPendingRequests " + ps.maxPendingRequests + ")");
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}", e.getMessage());
+            }
+            return QueuedLease.refused(this, route, ps, callback, e);
+        }
+        final long waitNanos = requestTimeout == null || requestTimeout.isDisabled()
+                ? ps.maxPendingWaitNanos : Math.min(requestTimeout.toNanoseconds(), ps.maxPendingWaitNanos);
+        final QueuedLease lease = new QueuedLease(this, route, state, ps, waitNanos, callback);
+        queued.add(lease);
+        if (closed) {
+            lease.clientClosed();
+            return lease;
+        }
+        final ScheduledFuture<?> timer = async.scheduler.schedule(lease, waitNanos);
+        if (timer == null) { // the client is closing: its timer is stopped
+            lease.clientClosed();
+            return lease;
+        }
+        lease.timer(timer);
+        final Future<AsyncConnectionEndpoint> inner;
+        try {
+            // the pool keeps its own (late) timeout as a backstop; sturdy's timer fires first
+            inner = pool.lease(id, route, state, requestTimeout == null ? Timeout.DISABLED : requestTimeout, lease);
+        } catch (RuntimeException poolClosed) { // "Connection pool shut down"
+            lease.failed(poolClosed);
+            return lease;
+        }
+        lease.inner(inner);
+        return lease;
+    }
+
+    /**
+     * The same stackless overflow as {@code Admission.overflow} (duplicated so that the classic
+     * admission code can change on its own).
+     */
+    static PoolOverflowException overflow(PoolOverflowException.Limit limit, String subject, String why) {
+        return new PoolOverflowException(limit, subject + " refused: " + why);
+    }
+
+    /** The classic client's lease timeout message ({@code Admission.await}), word for word. */
+    ConnectionRequestTimeoutException leaseTimeout(long waitedNanos, HttpRoute route, PolicyState ps) {
+        return new ConnectionRequestTimeoutException("waited " + Duration.ofNanos(waitedNanos) + " for a connection to "
+                + Events.endpoint(route.getTargetHost()) + " (maxPendingWait " + ps.maxPendingWait + ", "
+                + pending.get() + " waiting)");
+    }
+
+    void dequeue(QueuedLease lease) {
+        pending.decrementAndGet();
+        queued.remove(lease);
+    }
+
+    /** A connection that reached a lease after it ended (timeout, cancel): straight back to the pool. */
+    void giveBack(AsyncConnectionEndpoint endpoint, Object state) {
+        try {
+            // a fresh entry without a connection is simply freed; an open one stays in the pool
+            pool.release(endpoint, state, TimeValue.ZERO_MILLISECONDS);
+        } catch (RuntimeException e) {
+            LOG.debug("giving back a connection that arrived after its lease ended failed", e);
+        }
+    }
+
+    @Override
+    public void release(AsyncConnectionEndpoint endpoint, Object newState, TimeValue validDuration) {
+        try {
+            // the pool hands the connection to a waiting lease (counted again) before this count drops:
+            // the count never falls below what the pool has leased
+            pool.release(endpoint, newState, validDuration);
+        } finally {
+            leased.decrementAndGet();
+        }
+    }
+
+    @Override
+    public Future<AsyncConnectionEndpoint> connect(AsyncConnectionEndpoint endpoint,
+                                                   ConnectionInitiator connectionInitiator, Timeout connectTimeout,
+                                                   Object attachment, HttpContext context,
+                                                   FutureCallback<AsyncConnectionEndpoint> callback) {
+        return pool.connect(endpoint, connectionInitiator, connectTimeout, attachment, context, callback);
+    }
+
+    @Override
+    public void upgrade(AsyncConnectionEndpoint endpoint, Object attachment, HttpContext context) {
+        pool.upgrade(endpoint, attachment, context);
+    }
+
+    @Override
+    public void upgrade(AsyncConnectionEndpoint endpoint, Object attachment, HttpContext context,
+                        FutureCallback<AsyncConnectionEndpoint> callback) {
+        pool.upgrade(endpoint, attachment, context, callback);
+    }
+
+    /** Closes the pool, then fails every lease still queued (the pool forgets them silently). */
+    @Override
+    public void close(CloseMode closeMode) {
+        closed = true;
+        try {
+            pool.close(closeMode);
+        } finally {
+            for (QueuedLease lease : queued) {
+                lease.clientClosed();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        close(CloseMode.GRACEFUL);
+    }
+
+    @Override
+    public PoolStats getTotalStats() {
+        return pool.getTotalStats();
+    }
+
+    @Override
+    public PoolStats getStats(HttpRoute route) {
+        return pool.getStats(route);
+    }
+
+    @Override
+    public void setMaxTotal(int max) {
+        pool.setMaxTotal(max);
+    }
+
+    @Override
+    public int getMaxTotal() {
+        return pool.getMaxTotal();
+    }
+
+    @Override
+    public void setDefaultMaxPerRoute(int max) {
+        pool.setDefaultMaxPerRoute(max);
+    }
+
+    @Override
+    public int getDefaultMaxPerRoute() {
+        return pool.getDefaultMaxPerRoute();
+    }
+
+    @Override
+    public void setMaxPerRoute(HttpRoute route, int max) {
+        pool.setMaxPerRoute(route, max);
+    }
+
+    @Override
+    public int getMaxPerRoute(HttpRoute route) {
+        return pool.getMaxPerRoute(route);
+    }
+
+    @Override
+    public void closeIdle(TimeValue idleTime) {
+        pool.closeIdle(idleTime);
+    }
+
+    @Override
+    public void closeExpired() {
+        pool.closeExpired();
+    }
+
+    @Override
+    public Set<HttpRoute> getRoutes() {
+        return pool.getRoutes();
+    }
+
+    @Override
+    public String toString() {
+        return "SturdyAsyncConnectionManager{leased=" + leased.get() + ", pending=" + pending.get() + ", " + pool + "}";
+    }
+
+    /**
+     * The success path's callback: gives the connection counted for the lease back if none comes. A
+     * lease that still had to wait in HttpClient's queue (a lower per-route limit, which is checked
+     * without a lock, or a queued lease that took the free connection first) and hit HttpClient's own
+     * late timeout fails with sturdy's timeout all the same.
+     */
+    private static final class Reserved implements FutureCallback<AsyncConnectionEndpoint> {
+
+        private final SturdyAsyncConnectionManager manager;
+        private final HttpRoute route;
+        private final Timeout requestTimeout;
+        private final FutureCallback<AsyncConnectionEndpoint> callback;
+
+        Reserved(SturdyAsyncConnectionManager manager, HttpRoute route, Timeout requestTimeout,
+                 FutureCallback<AsyncConnectionEndpoint> callback) {
+            this.manager = manager;
+            this.route = route;
+            this.requestTimeout = requestTimeout;
+            this.callback = callback;
+        }
+
+        @Override
+        public void completed(AsyncConnectionEndpoint endpoint) {
+            if (callback != null) {
+                callback.completed(endpoint);
+            }
+        }
+
+        @Override
+        public void failed(Exception ex) {
+            manager.leased.decrementAndGet();
+            final Exception f = ex instanceof DeadlineTimeoutException && requestTimeout != null
+                    ? manager.leaseTimeout(requestTimeout.toNanoseconds(), route, manager.async.runtime.state())
+                    : ex;
+            if (callback != null) {
+                callback.failed(f);
+            }
+        }
+
+        @Override
+        public void cancelled() {
+            manager.leased.decrementAndGet();
+            if (callback != null) {
+                callback.cancelled();
+            }
+        }
+    }
+}
