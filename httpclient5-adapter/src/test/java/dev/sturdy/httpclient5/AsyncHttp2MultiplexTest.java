@@ -98,6 +98,9 @@ class AsyncHttp2MultiplexTest {
         // opens the connection and returns it to the pool, from where it is shared
         assertThat(fast().get(5, TimeUnit.SECONDS).getCode()).isEqualTo(200);
         assertThat(connections.get()).isEqualTo(1);
+        // the response completes the call a moment before the connection is back in the pool
+        await(() -> client.poolStats().getLeased() == 0 && client.poolStats().getAvailable() == 1,
+                "the connection is back in the pool: " + client.poolStats());
     }
 
     private Future<SimpleHttpResponse> fast() {

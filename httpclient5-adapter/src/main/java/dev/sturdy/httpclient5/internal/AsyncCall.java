@@ -120,8 +120,8 @@ final class AsyncCall<T> extends AttemptOutcome {
         this.context = context;
         this.future = future;
         this.deadlineNanos = startNanos + state.responseTimeoutNanos;
-        this.retryNonIdempotentOverride =
-                context.getAttribute(CallHandler.RETRY_NON_IDEMPOTENT_ATTRIBUTE) == Boolean.TRUE;
+        this.retryNonIdempotentOverride = !(context instanceof CallContext) // a context of ours has no attributes
+                && context.getAttribute(CallHandler.RETRY_NON_IDEMPOTENT_ATTRIBUTE) == Boolean.TRUE;
         this.bodyRepeatable = producer.isRepeatable();
         this.target = hostArg;
     }
@@ -132,10 +132,14 @@ final class AsyncCall<T> extends AttemptOutcome {
         final ClientRuntime runtime = async.runtime;
         final ComplexFuture<T> future = new ComplexFuture<>(callback);
         final PolicyState ps = runtime.state();
-        final HttpClientContext ctx = context == null ? HttpClientContext.create() : HttpClientContext.castOrCreate(context);
+        final HttpClientContext ctx = context == null ? new CallContext() : HttpClientContext.castOrCreate(context);
         final AsyncCall<T> call = new AsyncCall<>(async, ps, target, producer, consumer, pushHandlerFactory, ctx, future,
                 runtime.seams.ticker().nanoTime());
-        ctx.setAttribute(CONTEXT_ATTRIBUTE, call);
+        if (ctx instanceof CallContext) {
+            ((CallContext) ctx).call = call; // nobody else sees this context: no attribute map is created
+        } else {
+            ctx.setAttribute(CONTEXT_ATTRIBUTE, call);
+        }
         runtime.watch(call);
         call.launch(true);
         return future;
@@ -455,8 +459,12 @@ final class AsyncCall<T> extends AttemptOutcome {
             releaseBudget();
         }
         async.waiting.remove(this);
-        context.setAttribute(CallHandler.ATTEMPTS_ATTRIBUTE, attempts);
-        context.removeAttribute(CONTEXT_ATTRIBUTE);
+        if (context instanceof CallContext) {
+            ((CallContext) context).call = null;
+        } else { // the caller's context: the attempt count is for them to read
+            context.setAttribute(CallHandler.ATTEMPTS_ATTRIBUTE, attempts);
+            context.removeAttribute(CONTEXT_ATTRIBUTE);
+        }
         if (admitted) {
             async.runtime.budget.callEnded();
         }
@@ -679,6 +687,26 @@ final class AsyncCall<T> extends AttemptOutcome {
         }
         dispatched = true;
         return true;
+    }
+
+    /**
+     * The call of an exchange, from its context (null when the exchange is not one of sturdy's calls).
+     */
+    static AsyncCall<?> of(HttpClientContext context) {
+        if (context instanceof CallContext) {
+            return ((CallContext) context).call;
+        }
+        final Object attr = context.getAttribute(CONTEXT_ATTRIBUTE);
+        return attr instanceof AsyncCall ? (AsyncCall<?>) attr : null;
+    }
+
+    /**
+     * The context sturdy creates for a call made without one: it carries the call in a field, so the
+     * success path never creates the context's attribute map (about 160 bytes a call). Only sturdy and
+     * HttpClient see it.
+     */
+    static final class CallContext extends HttpClientContext {
+        volatile AsyncCall<?> call;
     }
 
     /** A retry decided on a response head, run once its body has been discarded. */

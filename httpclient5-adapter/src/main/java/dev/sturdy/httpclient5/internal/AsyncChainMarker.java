@@ -34,9 +34,8 @@ final class AsyncChainMarker implements AsyncExecChainHandler {
     @Override
     public void execute(HttpRequest request, AsyncEntityProducer entityProducer, AsyncExecChain.Scope scope,
                         AsyncExecChain chain, AsyncExecCallback callback) throws HttpException, IOException {
-        final Object attr = scope.clientContext.getAttribute(AsyncCall.CONTEXT_ATTRIBUTE);
-        if (attr instanceof AsyncCall) {
-            final AsyncCall<?> call = (AsyncCall<?>) attr;
+        final AsyncCall<?> call = AsyncCall.of(scope.clientContext);
+        if (call != null) {
             if (dispatch) {
                 if (!call.dispatching(scope.exchangeId)) {
                     // its attempt was cancelled while the connection was set up (a cancel can miss an
