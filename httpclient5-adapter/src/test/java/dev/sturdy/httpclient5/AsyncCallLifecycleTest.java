@@ -186,6 +186,31 @@ class AsyncCallLifecycleTest {
         client = null;
     }
 
+    @Test
+    void closingTheClientImmediatelyEndsACallInFlight() throws Exception {
+        server = FaultServer.start(Fault.silent());
+        ResiliencePolicy policy = ResiliencePolicy.builder()
+                .timeouts(dev.sturdy.TimeoutPolicy.builder().responseTimeout(Duration.ofSeconds(30)).build())
+                .build();
+        start(policy, Seams.SYSTEM);
+        Future<SimpleHttpResponse> call = client.execute(SimpleRequestBuilder.get(server.uri("/x")).build(), null);
+        server.awaitRequestCount(1, Duration.ofSeconds(3));
+
+        client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+
+        // the call ends now, not after its 30 s deadline: sturdy ends it when its deadline thread stops
+        // (a closed reactor may never complete the exchange), unless the closing reactor failed it first
+        assertThatThrownBy(() -> call.get(2, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .satisfies(e -> {
+                    if (!(e.getCause() instanceof org.apache.hc.core5.reactor.IOReactorShutdownException)) {
+                        assertThat(e.getCause()).isExactlyInstanceOf(CancellationException.class)
+                                .hasMessage("Request execution cancelled: client closed");
+                    }
+                });
+        assertThat(client.callsInFlight()).isZero();
+        client = null;
+    }
+
     private void assertIdle() throws InterruptedException {
         awaitTrue(() -> client.poolStats().getLeased() == 0 && client.poolStats().getPending() == 0
                 && client.callsInFlight() == 0 && client.retriesInFlight() == 0, "pool and in-flight gauges back to 0");

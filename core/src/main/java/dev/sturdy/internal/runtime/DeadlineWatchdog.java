@@ -71,6 +71,14 @@ public final class DeadlineWatchdog implements AutoCloseable {
          * @param nowNanos the watchdog's current time
          */
         protected abstract void expire(long nowNanos);
+
+        /**
+         * Called once, on the watchdog thread as it stops, for an entry that is not done: its deadline
+         * will never fire now. Does nothing unless overridden (a call that can outlive its transport, such
+         * as an async call whose exchange a closed client never completes, ends itself here).
+         */
+        protected void watchdogClosed() {
+        }
     }
 
     private final AtomicReference<Entry> incoming = new AtomicReference<>();
@@ -164,6 +172,24 @@ public final class DeadlineWatchdog implements AutoCloseable {
                 LockSupport.parkNanos(this, tickNanos);
             }
         }
+        // closed: tell every entry still running that its deadline will not fire
+        Entry fresh = incoming.getAndSet(null);
+        while (fresh != null) {
+            final Entry following = (Entry) NEXT.get(fresh);
+            NEXT.set(fresh, null);
+            fresh.watched = live;
+            live = fresh;
+            fresh = following;
+        }
+        for (Entry e = live; e != null; e = e.watched) {
+            if (!e.isDone()) {
+                try {
+                    e.watchdogClosed();
+                } catch (RuntimeException | Error ex) {
+                    LOG.warn("close handler failed", ex);
+                }
+            }
+        }
     }
 
     /** @return true while the watchdog thread runs */
@@ -171,7 +197,10 @@ public final class DeadlineWatchdog implements AutoCloseable {
         return thread.isAlive();
     }
 
-    /** Stops the watchdog thread and waits for it to end. Deadlines of calls still running no longer fire. */
+    /**
+     * Stops the watchdog thread and waits for it to end. Deadlines of calls still running no longer fire;
+     * each such entry is told so ({@link Entry#watchdogClosed()}) before the thread ends.
+     */
     @Override
     public void close() {
         synchronized (thread) {

@@ -668,6 +668,20 @@ final class AsyncCall<T> extends AttemptOutcome {
         }
     }
 
+    /**
+     * The client closed while this call's attempt was in flight: its deadline will not fire any more,
+     * and a closed I/O reactor may never complete the exchange, so the call ends here.
+     */
+    @Override
+    protected void watchdogClosed() {
+        final AsyncAttempt<T> a = current;
+        endFailed(withEarlier(new CancellationException("Request execution cancelled: client closed")));
+        final Future<T> f = a == null ? null : a.future;
+        if (f != null) {
+            f.cancel(true); // after the call has ended: the attempt's outcome is ignored
+        }
+    }
+
     void method(String method) {
         this.method = method;
     }
