@@ -17,8 +17,6 @@ import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.pool.ConnPoolControl;
-import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.reactor.ConnectionInitiator;
 import org.apache.hc.core5.util.DeadlineTimeoutException;
 import org.apache.hc.core5.util.TimeValue;
@@ -39,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Closing the manager (which HttpClient does when the client is closed) fails the leases still
  * queued: HttpClient's pool drops them without a word.
  */
-public final class SturdyAsyncConnectionManager implements AsyncClientConnectionManager, ConnPoolControl<HttpRoute> {
+public final class SturdyAsyncConnectionManager extends PoolControl implements AsyncClientConnectionManager {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.sturdy.httpclient5");
 
@@ -56,6 +54,7 @@ public final class SturdyAsyncConnectionManager implements AsyncClientConnection
     private volatile boolean closed;
 
     SturdyAsyncConnectionManager(PoolingAsyncClientConnectionManager pool, AsyncRuntime async) {
+        super(pool);
         this.pool = pool;
         this.async = async;
         // read once: the pool's getters take its lock
@@ -244,61 +243,6 @@ public final class SturdyAsyncConnectionManager implements AsyncClientConnection
     @Override
     public void close() {
         close(CloseMode.GRACEFUL);
-    }
-
-    @Override
-    public PoolStats getTotalStats() {
-        return pool.getTotalStats();
-    }
-
-    @Override
-    public PoolStats getStats(HttpRoute route) {
-        return pool.getStats(route);
-    }
-
-    @Override
-    public void setMaxTotal(int max) {
-        pool.setMaxTotal(max);
-    }
-
-    @Override
-    public int getMaxTotal() {
-        return pool.getMaxTotal();
-    }
-
-    @Override
-    public void setDefaultMaxPerRoute(int max) {
-        pool.setDefaultMaxPerRoute(max);
-    }
-
-    @Override
-    public int getDefaultMaxPerRoute() {
-        return pool.getDefaultMaxPerRoute();
-    }
-
-    @Override
-    public void setMaxPerRoute(HttpRoute route, int max) {
-        pool.setMaxPerRoute(route, max);
-    }
-
-    @Override
-    public int getMaxPerRoute(HttpRoute route) {
-        return pool.getMaxPerRoute(route);
-    }
-
-    @Override
-    public void closeIdle(TimeValue idleTime) {
-        pool.closeIdle(idleTime);
-    }
-
-    @Override
-    public void closeExpired() {
-        pool.closeExpired();
-    }
-
-    @Override
-    public Set<HttpRoute> getRoutes() {
-        return pool.getRoutes();
     }
 
     @Override

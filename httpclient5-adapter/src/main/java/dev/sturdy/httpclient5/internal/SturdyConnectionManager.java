@@ -1,7 +1,6 @@
 package dev.sturdy.httpclient5.internal;
 
 import java.io.IOException;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -10,8 +9,6 @@ import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.apache.hc.client5.http.io.LeaseRequest;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.http.protocol.HttpContext;
-import org.apache.hc.core5.pool.ConnPoolControl;
-import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -21,7 +18,7 @@ import org.apache.hc.core5.util.Timeout;
  * it (which HttpClient does when the client is closed) also stops the client's sturdy runtime, so no
  * sturdy thread outlives the client, whichever way it was built.
  */
-public final class SturdyConnectionManager implements HttpClientConnectionManager, ConnPoolControl<HttpRoute> {
+public final class SturdyConnectionManager extends PoolControl implements HttpClientConnectionManager {
 
     private final PoolingHttpClientConnectionManager pool;
     private final ClientRuntime runtime;
@@ -33,6 +30,7 @@ public final class SturdyConnectionManager implements HttpClientConnectionManage
     final AtomicInteger pending = new AtomicInteger();
 
     SturdyConnectionManager(PoolingHttpClientConnectionManager pool, ClientRuntime runtime) {
+        super(pool);
         this.pool = pool;
         this.runtime = runtime;
         // read once: the pool's getters take its lock
@@ -99,58 +97,4 @@ public final class SturdyConnectionManager implements HttpClientConnectionManage
         close(CloseMode.GRACEFUL);
     }
 
-    @Override
-    public PoolStats getTotalStats() {
-        return pool.getTotalStats();
-    }
-
-    @Override
-    public PoolStats getStats(HttpRoute route) {
-        return pool.getStats(route);
-    }
-
-    @Override
-    public void setMaxTotal(int max) {
-        pool.setMaxTotal(max);
-    }
-
-    @Override
-    public int getMaxTotal() {
-        return pool.getMaxTotal();
-    }
-
-    @Override
-    public void setDefaultMaxPerRoute(int max) {
-        pool.setDefaultMaxPerRoute(max);
-    }
-
-    @Override
-    public int getDefaultMaxPerRoute() {
-        return pool.getDefaultMaxPerRoute();
-    }
-
-    @Override
-    public void setMaxPerRoute(HttpRoute route, int max) {
-        pool.setMaxPerRoute(route, max);
-    }
-
-    @Override
-    public int getMaxPerRoute(HttpRoute route) {
-        return pool.getMaxPerRoute(route);
-    }
-
-    @Override
-    public void closeIdle(TimeValue idleTime) {
-        pool.closeIdle(idleTime);
-    }
-
-    @Override
-    public void closeExpired() {
-        pool.closeExpired();
-    }
-
-    @Override
-    public Set<HttpRoute> getRoutes() {
-        return pool.getRoutes();
-    }
 }
