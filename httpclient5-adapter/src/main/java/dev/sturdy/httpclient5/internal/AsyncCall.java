@@ -26,7 +26,6 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.URIScheme;
 import org.apache.hc.core5.http.nio.AsyncPushConsumer;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
@@ -611,12 +610,8 @@ final class AsyncCall<T> extends AttemptOutcome {
      * since the proxy resolves it; otherwise the request keeps the service's authority (its Host header).
      */
     private static AsyncExecChain.Scope memberScope(AsyncExecChain.Scope scope, HttpRequest request, HttpHost member) {
-        final HttpRoute route = scope.route;
-        final boolean secure = URIScheme.HTTPS.same(member.getSchemeName());
-        final HttpRoute memberRoute = route.getProxyHost() == null
-                ? new HttpRoute(member, route.getLocalAddress(), secure)
-                : new HttpRoute(member, route.getLocalAddress(), route.getProxyHost(), secure);
-        if (route.getProxyHost() != null && !memberRoute.isTunnelled()) {
+        final HttpRoute memberRoute = Endpoints.memberRoute(scope.route, member);
+        if (scope.route.getProxyHost() != null && !memberRoute.isTunnelled()) {
             request.setAuthority(new URIAuthority(member));
         }
         return new AsyncExecChain.Scope(scope.exchangeId, memberRoute, scope.originalRequest,

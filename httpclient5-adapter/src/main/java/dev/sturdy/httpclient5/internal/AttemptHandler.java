@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.concurrent.Cancellable;
@@ -27,7 +26,6 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.URIScheme;
 import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
@@ -289,13 +287,8 @@ final class AttemptHandler implements ExecChainHandler {
 
     /** The scope of an attempt sent to a group member: the client's route with only its target replaced. */
     private static ExecChain.Scope memberScope(ExecChain.Scope scope, HttpHost member) {
-        final HttpRoute route = scope.route;
-        final boolean secure = URIScheme.HTTPS.same(member.getSchemeName());
-        final HttpRoute memberRoute = route.getProxyHost() == null
-                ? new HttpRoute(member, route.getLocalAddress(), secure)
-                : new HttpRoute(member, route.getLocalAddress(), route.getProxyHost(), secure);
-        return new ExecChain.Scope(scope.exchangeId, memberRoute, scope.originalRequest, scope.execRuntime,
-                scope.clientContext);
+        return new ExecChain.Scope(scope.exchangeId, Endpoints.memberRoute(scope.route, member),
+                scope.originalRequest, scope.execRuntime, scope.clientContext);
     }
 
     /** Every endpoint the call could use is ejected: fail fast, nothing is sent, nothing is retried. */

@@ -15,7 +15,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.URIScheme;
 
 /**
  * One client's endpoints: the outlier detector (per-endpoint ejection state), the endpoint groups
@@ -113,6 +115,17 @@ final class Endpoints implements AutoCloseable {
                 checkers.forEach(HealthChecker::start);
             }
         }
+    }
+
+    /**
+     * The route of an attempt sent to a group member: the client's route with only its target replaced
+     * (its proxy and local address kept; TLS when the member's scheme is https).
+     */
+    static HttpRoute memberRoute(HttpRoute route, HttpHost member) {
+        final boolean secure = URIScheme.HTTPS.same(member.getSchemeName());
+        return route.getProxyHost() == null
+                ? new HttpRoute(member, route.getLocalAddress(), secure)
+                : new HttpRoute(member, route.getLocalAddress(), route.getProxyHost(), secure);
     }
 
     static HttpHost host(URI uri) {
