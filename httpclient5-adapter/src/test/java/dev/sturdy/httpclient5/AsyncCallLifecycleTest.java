@@ -180,7 +180,8 @@ class AsyncCallLifecycleTest {
         client.close();
 
         assertThatThrownBy(() -> call.get(2, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(CancellationException.class);
+                .cause().isExactlyInstanceOf(CancellationException.class)
+                .hasMessage("Request execution cancelled: client closed");
         assertThat(client.callsInFlight()).isZero();
         assertThat(client.retriesInFlight()).isZero();
         client = null;

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.io.ConnectionEndpoint;
 import org.apache.hc.client5.http.io.LeaseRequest;
@@ -62,21 +63,9 @@ final class Admission implements LeaseRequest {
         }
         final HttpHost target = route.getTargetHost();
         runtime.counters.increment(ResilienceCounter.CX_OVERFLOW, target);
-        // take a pending place only if one is free (a CAS loop, not increment-then-undo: a refused request
-        // never shows in the count, so concurrent refusals all report the real queue length)
-        int waiting;
-        do {
-            waiting = manager.pending.get();
-        } while (waiting < ps.maxPendingRequests && !manager.pending.compareAndSet(waiting, waiting + 1));
+        final int waiting = joinQueue(manager.pending, ps.maxPendingRequests);
         if (waiting >= ps.maxPendingRequests) {
-            runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, target);
-            final PoolOverflowException e = overflow(PoolOverflowException.Limit.PENDING_REQUESTS,
-                    Events.endpoint(target), "no connection free and " + waiting
-                            + " requests already waiting (http1MaxPendingRequests " + ps.maxPendingRequests + ")");
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("{}", e.getMessage());
-            }
-            return new Admission(manager, null, route, ps, false, e);
+            return new Admission(manager, null, route, ps, false, pendingOverflow(runtime, target, waiting, ps));
         }
         return new Admission(manager, manager.pool().lease(id, route, requestTimeout, userState), route, ps,
                 true, null);
@@ -84,6 +73,39 @@ final class Admission implements LeaseRequest {
 
     static PoolOverflowException overflow(PoolOverflowException.Limit limit, String subject, String why) {
         return new PoolOverflowException(limit, subject + " refused: " + why);
+    }
+
+    /**
+     * Takes a place in a pending queue of at most {@code max} only if one is free (a CAS loop, not
+     * increment-then-undo: a refused request never shows in the count, so concurrent refusals all report
+     * the real queue length). Shared by the classic and the async connection manager.
+     *
+     * @return the queue length before this request; it joined when that is below {@code max}
+     */
+    static int joinQueue(AtomicInteger pending, int max) {
+        int waiting;
+        do {
+            waiting = pending.get();
+        } while (waiting < max && !pending.compareAndSet(waiting, waiting + 1));
+        return waiting;
+    }
+
+    /** Counts, logs and builds the refusal of a request that found the pending queue full (both clients). */
+    static PoolOverflowException pendingOverflow(ClientRuntime runtime, HttpHost target, int waiting, PolicyState ps) {
+        runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, target);
+        final PoolOverflowException e = overflow(PoolOverflowException.Limit.PENDING_REQUESTS, Events.endpoint(target),
+                "no connection free and " + waiting + " requests already waiting (http1MaxPendingRequests "
+                        + ps.maxPendingRequests + ")");
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}", e.getMessage());
+        }
+        return e;
+    }
+
+    /** What a request that waited too long for a connection was waiting for (both clients). */
+    static String leaseTimeoutMessage(long waitedNanos, HttpHost target, PolicyState ps, int waiting) {
+        return "waited " + Duration.ofNanos(waitedNanos) + " for a connection to " + Events.endpoint(target)
+                + " (maxPendingWait " + ps.maxPendingWait + ", " + waiting + " waiting)";
     }
 
     @Override
@@ -120,9 +142,8 @@ final class Admission implements LeaseRequest {
             manager.leased.incrementAndGet();
             return endpoint;
         } catch (TimeoutException e) {
-            final TimeoutException timedOut = new TimeoutException("waited " + Duration.ofNanos(wait.toNanoseconds())
-                    + " for a connection to " + Events.endpoint(route.getTargetHost()) + " (maxPendingWait "
-                    + state.maxPendingWait + ", " + manager.pending.get() + " waiting)");
+            final TimeoutException timedOut = new TimeoutException(leaseTimeoutMessage(wait.toNanoseconds(),
+                    route.getTargetHost(), state, manager.pending.get()));
             timedOut.initCause(e);
             throw timedOut;
         }

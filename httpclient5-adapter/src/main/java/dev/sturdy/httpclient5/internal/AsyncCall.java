@@ -88,8 +88,6 @@ final class AsyncCall<T> extends AttemptOutcome {
     private volatile EndpointState endpointState;
     /** The group member of the current attempt, or null when it goes to the service itself. */
     private volatile HttpHost member;
-    /** Whether the current attempt's endpoint is the only one the call can use (no group). */
-    private volatile boolean singleEndpoint;
     /** Group members tried in this call, a bit per member (Envoy's previous_hosts). */
     private long tried;
     /** The fail-fast exception {@link #route} raised (ejected, or too many calls): ends the call as it is. */
@@ -386,8 +384,9 @@ final class AsyncCall<T> extends AttemptOutcome {
             return "the retry would start after the response timeout";
         }
         final EndpointState es = endpointState;
-        if (singleEndpoint && es != null && async.runtime.endpoints.detector.isEjected(es, now)) {
-            // this attempt's error ejected the only endpoint: waiting would only end in a rejection
+        if (member == null && es != null && async.runtime.endpoints.detector.isEjected(es, now)) {
+            // no group member, so the service is the only endpoint, and this attempt's error ejected it:
+            // waiting would only end in a rejection
             return "the endpoint is ejected";
         }
         final int refused = async.runtime.budget.tryAcquire(state.retry.budget());
@@ -573,7 +572,6 @@ final class AsyncCall<T> extends AttemptOutcome {
             }
             endpointState = chosen;
             member = chosenMember;
-            singleEndpoint = group == null;
         }
         final HttpHost m = detector == null ? null : member;
         final HttpHost t = m != null ? m : service;

@@ -132,14 +132,7 @@ final class QueuedLease implements Future<AsyncConnectionEndpoint>, Cancellable,
         if (outcome != WAITING) {
             return;
         }
-        final ConnectionRequestTimeoutException e = timeout();
-        if (end(FAILED, null, e)) {
-            leaveQueue();
-            cancelInner();
-            if (callback != null) {
-                callback.failed(e);
-            }
-        }
+        fail(timeout());
     }
 
     /** The classic client's message; the count includes this lease, still queued. */
@@ -149,7 +142,11 @@ final class QueuedLease implements Future<AsyncConnectionEndpoint>, Cancellable,
 
     /** The client closed while this lease waited: HttpClient's pool drops its queue without a word. */
     void clientClosed() {
-        final CancellationException e = new CancellationException("Request execution cancelled: client closed");
+        fail(new CancellationException("Request execution cancelled: client closed"));
+    }
+
+    /** Ends the wait from sturdy's side (timer, close): the pool's lease is cancelled. */
+    private void fail(Exception e) {
         if (end(FAILED, null, e)) {
             leaveQueue();
             cancelInner();

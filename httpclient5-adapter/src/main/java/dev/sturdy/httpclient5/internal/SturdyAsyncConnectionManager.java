@@ -2,7 +2,6 @@ package dev.sturdy.httpclient5.internal;
 
 import dev.sturdy.PoolOverflowException;
 import dev.sturdy.event.ResilienceCounter;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -128,18 +127,9 @@ public final class SturdyAsyncConnectionManager extends PoolControl implements A
         final PolicyState ps = runtime.state();
         final HttpHost target = route.getTargetHost();
         runtime.counters.increment(ResilienceCounter.CX_OVERFLOW, target);
-        final int waiting = pending.incrementAndGet();
-        if (waiting > ps.maxPendingRequests) {
-            pending.decrementAndGet();
-            runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, target);
-            // the classic client's message (Admission.admit), word for word
-            final PoolOverflowException e = overflow(PoolOverflowException.Limit.PENDING_REQUESTS,
-                    Events.endpoint(target), "no connection free and " + (waiting - 1)
-                            + " requests already waiting (http1MaxPendingRequests " + ps.maxPendingRequests + ")");
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("{}", e.getMessage());
-            }
-            return QueuedLease.refused(this, route, ps, callback, e);
+        final int waiting = Admission.joinQueue(pending, ps.maxPendingRequests);
+        if (waiting >= ps.maxPendingRequests) {
+            return QueuedLease.refused(this, route, ps, callback, Admission.pendingOverflow(runtime, target, waiting, ps));
         }
         final long waitNanos = requestTimeout == null || requestTimeout.isDisabled()
                 ? ps.maxPendingWaitNanos : Math.min(requestTimeout.toNanoseconds(), ps.maxPendingWaitNanos);
@@ -167,19 +157,10 @@ public final class SturdyAsyncConnectionManager extends PoolControl implements A
         return lease;
     }
 
-    /**
-     * The same stackless overflow as {@code Admission.overflow} (duplicated so that the classic
-     * admission code can change on its own).
-     */
-    static PoolOverflowException overflow(PoolOverflowException.Limit limit, String subject, String why) {
-        return new PoolOverflowException(limit, subject + " refused: " + why);
-    }
-
-    /** The classic client's lease timeout message ({@code Admission.await}), word for word. */
+    /** The classic client's lease timeout, with its message ({@link Admission#leaseTimeoutMessage}). */
     ConnectionRequestTimeoutException leaseTimeout(long waitedNanos, HttpRoute route, PolicyState ps) {
-        return new ConnectionRequestTimeoutException("waited " + Duration.ofNanos(waitedNanos) + " for a connection to "
-                + Events.endpoint(route.getTargetHost()) + " (maxPendingWait " + ps.maxPendingWait + ", "
-                + pending.get() + " waiting)");
+        return new ConnectionRequestTimeoutException(
+                Admission.leaseTimeoutMessage(waitedNanos, route.getTargetHost(), ps, pending.get()));
     }
 
     void dequeue(QueuedLease lease) {
