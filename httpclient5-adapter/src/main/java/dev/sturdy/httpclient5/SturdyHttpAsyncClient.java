@@ -31,7 +31,11 @@ import org.apache.hc.core5.util.TimeValue;
  * context afterwards ({@link SturdyContext#attempts}).
  *
  * <p>Thread-safety: thread-safe. {@link #close()} closes the I/O reactor and pool, fails calls waiting
- * to retry, and stops sturdy's timer and deadline threads.
+ * to retry, and stops sturdy's timer and deadline threads. A graceful close lets exchanges in flight
+ * finish within HttpClient's grace period; a call whose exchange fails once closing has begun (or that
+ * is still unfinished when sturdy's threads stop) fails with
+ * {@code CancellationException("Request execution cancelled: client closed")}, the reactor's exception,
+ * if any, as its cause.
  */
 public final class SturdyHttpAsyncClient extends CloseableHttpAsyncClient {
 

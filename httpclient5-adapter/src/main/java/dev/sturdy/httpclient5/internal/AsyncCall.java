@@ -262,6 +262,10 @@ final class AsyncCall<T> extends AttemptOutcome {
                 toThrow = withEarlier(failure); // ejected or refused: nothing was sent, nothing is retried
             } else if (fired == null && future.isCancelled()) {
                 cancelled = true;
+            } else if (async.closing()) {
+                // the reactor fails exchanges in flight in whichever way it gets to first (connection
+                // closed, reactor shut down, nothing at all): the caller sees one outcome for all of them
+                toThrow = closedFailure(failure);
             } else if (fired == TimeoutKind.OVERALL
                     || remainingNanos(async.runtime.seams.ticker().nanoTime()) <= 0) {
                 toThrow = deadlineExceeded(failure);
@@ -342,7 +346,7 @@ final class AsyncCall<T> extends AttemptOutcome {
         async.runtime.counters.increment(ResilienceCounter.RQ_RETRY, t);
         Events.retryScheduled(state, method, t, attempts, retry, decision.reason(), delayNanos, source, outcome);
         if (!schedule(delayNanos, newAttempt)) { // the client is closing
-            endFailed(withEarlier(new CancellationException("Request execution cancelled: client closed")));
+            endFailed(closedFailure(null));
         }
     }
 
@@ -375,7 +379,7 @@ final class AsyncCall<T> extends AttemptOutcome {
         if (f != null) {
             f.cancel(false);
         }
-        endFailed(withEarlier(new CancellationException("Request execution cancelled: client closed")));
+        endFailed(closedFailure(null));
     }
 
     private String admitRetry(long delayNanos) {
@@ -425,6 +429,15 @@ final class AsyncCall<T> extends AttemptOutcome {
             earlier = new ArrayList<>(4);
         }
         earlier.add(failure);
+    }
+
+    /** @param cause the attempt's failure that the closing client caused, or null */
+    private Exception closedFailure(Exception cause) {
+        final CancellationException closed = new CancellationException("Request execution cancelled: client closed");
+        if (cause != null) {
+            closed.initCause(cause);
+        }
+        return withEarlier(closed);
     }
 
     private Exception withEarlier(Exception failure) {
@@ -668,7 +681,7 @@ final class AsyncCall<T> extends AttemptOutcome {
     @Override
     protected void watchdogClosed() {
         final AsyncAttempt<T> a = current;
-        endFailed(withEarlier(new CancellationException("Request execution cancelled: client closed")));
+        endFailed(closedFailure(null));
         final Future<T> f = a == null ? null : a.future;
         if (f != null) {
             f.cancel(true); // after the call has ended: the attempt's outcome is ignored

@@ -34,6 +34,8 @@ public final class AsyncRuntime implements AutoCloseable {
     private final PoolingAsyncClientConnectionManager pool;
     private volatile CloseableHttpAsyncClient attempts;
     private volatile SturdyAsyncConnectionManager admission;
+    /** Set when {@link #close} starts: attempts failing from then on end their call as "client closed". */
+    private volatile boolean closing;
 
     AsyncRuntime(ResiliencePolicy policy, Seams seams, PoolingAsyncClientConnectionManager pool) {
         this(policy, seams, pool, List.of(), b -> { });
@@ -97,6 +99,11 @@ public final class AsyncRuntime implements AutoCloseable {
         return AsyncCall.start(this, target, producer, consumer, pushHandlerFactory, context, callback);
     }
 
+    /** @return true once {@link #close} has started */
+    boolean closing() {
+        return closing;
+    }
+
     /** @return the HttpClient async client that runs single attempts */
     public CloseableHttpAsyncClient attempts() {
         return attempts;
@@ -104,6 +111,7 @@ public final class AsyncRuntime implements AutoCloseable {
 
     /** Closes the attempts client first (in-flight attempts fail), then fails waiting calls and stops threads. */
     public void close(CloseMode mode) {
+        closing = true;
         try {
             final CloseableHttpAsyncClient a = attempts;
             if (a != null) {
