@@ -71,6 +71,11 @@ public final class SturdyHttpClient extends CloseableHttpClient {
         return connectionManager.pendingRequests();
     }
 
+    /** @return connections sturdy's admission counts as leased (tests check it is back to 0) */
+    int leasedConnections() {
+        return connectionManager.leasedConnections();
+    }
+
     /** @return calls in flight right now (at most {@code http2MaxRequests}; 0 once every call has ended) */
     public int callsInFlight() {
         return connectionManager.runtime().budget().activeCalls();

@@ -105,6 +105,58 @@ class AdmissionControlTest {
     }
 
     @Test
+    void callsArrivingTogetherNeverSlipPastThePendingLimit() throws Exception {
+        // 12 calls released at the same instant against 2 connections and 3 places: 5 are admitted. A
+        // check-then-lease admission let most of the burst past into HttpClient's own queue (10 to 12 of 12
+        // admitted in trials). With the connections counted atomically, the one race left is a queued lease
+        // reaching the pool's free connection before the call that counted it (which then waits in the
+        // pool): at most one extra call per connection, so 5 to 7 here, and never more than 3 refusals short.
+        ResiliencePolicy policy = pool(ConnectionPoolPolicy.builder().maxConnections(2).http1MaxPendingRequests(3)
+                .maxPendingWait(Duration.ofSeconds(10)).build(), Duration.ofSeconds(20));
+        try (FaultServer server = FaultServer.start(Fault.ok("slow").delayedBy(Duration.ofMillis(1500)));
+             SturdyHttpClient client = SturdyHttpClients.custom(policy).seams(NO_SLEEP).build()) {
+            ExecutorService pool = Executors.newFixedThreadPool(12);
+            try {
+                CountDownLatch ready = new CountDownLatch(12);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Object>> results = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    results.add(pool.submit(() -> {
+                        ready.countDown();
+                        go.await();
+                        try {
+                            return client.execute(new HttpGet(server.uri("/burst")), r -> r.getCode());
+                        } catch (PoolOverflowException e) {
+                            return e;
+                        }
+                    }));
+                }
+                ready.await(5, TimeUnit.SECONDS);
+                go.countDown();
+                int ok = 0;
+                List<PoolOverflowException> overflows = new ArrayList<>();
+                for (Future<Object> f : results) {
+                    Object r = f.get(30, TimeUnit.SECONDS);
+                    if (r instanceof PoolOverflowException) {
+                        overflows.add((PoolOverflowException) r);
+                    } else {
+                        assertThat(r).isEqualTo(200);
+                        ok++;
+                    }
+                }
+                assertThat(ok).as("2 connections + 3 waiting, and at most one extra per connection").isBetween(5, 7);
+                assertThat(overflows).hasSize(12 - ok).allSatisfy(e -> assertThat(e).hasMessage(server.baseUrl()
+                        + " refused: no connection free and 3 requests already waiting (http1MaxPendingRequests 3)"));
+                assertThat(server.requestCount()).isEqualTo(ok);
+                assertThat(client.metrics().get(ResilienceCounter.RQ_PENDING_OVERFLOW)).isEqualTo(12 - ok);
+                assertClean(client);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void overflowIsNeverRetried() throws Exception {
         ResiliencePolicy policy = pool(ConnectionPoolPolicy.builder().maxConnections(1).http1MaxPendingRequests(0).build(),
                 Duration.ofSeconds(10)).toBuilder()
@@ -278,13 +330,15 @@ class AdmissionControlTest {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         PoolStats stats = client.poolStats();
         while (System.nanoTime() < end && (stats.getLeased() != 0 || stats.getPending() != 0
-                || client.pendingRequests() != 0 || client.callsInFlight() != 0 || client.retriesInFlight() != 0)) {
+                || client.pendingRequests() != 0 || client.leasedConnections() != 0 || client.callsInFlight() != 0
+                || client.retriesInFlight() != 0)) {
             Thread.sleep(10);
             stats = client.poolStats();
         }
         assertThat(stats.getLeased()).as("leased connections, %s", stats).isZero();
         assertThat(stats.getPending()).as("pending leases, %s", stats).isZero();
         assertThat(client.pendingRequests()).as("sturdy pending requests").isZero();
+        assertThat(client.leasedConnections()).as("connections sturdy counts as leased").isZero();
         assertThat(client.callsInFlight()).as("calls in flight").isZero();
         assertThat(client.retriesInFlight()).as("retry budget slots").isZero();
     }

@@ -51,8 +51,14 @@ final class Admission implements LeaseRequest {
     static LeaseRequest admit(SturdyConnectionManager manager, ClientRuntime runtime, String id, HttpRoute route,
                               Timeout requestTimeout, Object userState) {
         final PolicyState ps = runtime.state();
-        if (!manager.saturated(route)) {
-            final LeaseRequest inner = manager.pool().lease(id, route, requestTimeout, userState);
+        if (manager.reserve(route)) {
+            final LeaseRequest inner;
+            try {
+                inner = manager.pool().lease(id, route, requestTimeout, userState);
+            } catch (RuntimeException e) { // "Connection pool shut down"
+                manager.leased.decrementAndGet();
+                throw e;
+            }
             final Call call = CallSlot.get().current;
             if (call != null && call.runtime == runtime) {
                 // the success path: the call itself is the lease handle, nothing is allocated
@@ -61,6 +67,7 @@ final class Admission implements LeaseRequest {
             }
             return new Admission(manager, inner, route, ps, false, null);
         }
+        // every connection is taken: wait in sturdy's bounded queue, or be refused
         final HttpHost target = route.getTargetHost();
         runtime.counters.increment(ResilienceCounter.CX_OVERFLOW, target);
         final int waiting = joinQueue(manager.pending, ps.maxPendingRequests);
@@ -124,28 +131,38 @@ final class Admission implements LeaseRequest {
             wait = Timeout.of(nanos, TimeUnit.NANOSECONDS);
         }
         try {
-            return await(manager, inner, route, state, wait);
+            return await(manager, inner, route, state, wait, queued == null);
         } finally {
             leaveQueue();
         }
     }
 
     /**
-     * Waits for the pool's lease and counts the connection as leased; a timeout says what it waited for.
-     * Shared by this class and by {@link Call}, which serves as the lease handle on the success path.
+     * Waits for the pool's lease; a timeout says what it waited for. A reserved lease (a connection was
+     * free, {@link PoolControl#reserve}) already counts its connection and gives it back if the wait
+     * fails in any way; a queued one counts the connection when it gets it. Shared by this class and by
+     * {@link Call}, which serves as the (reserved) lease handle on the success path.
      */
     static ConnectionEndpoint await(SturdyConnectionManager manager, LeaseRequest inner, HttpRoute route,
-                                    PolicyState state, Timeout wait)
+                                    PolicyState state, Timeout wait, boolean reserved)
             throws InterruptedException, ExecutionException, TimeoutException {
+        boolean leased = false;
         try {
             final ConnectionEndpoint endpoint = inner.get(wait);
-            manager.leased.incrementAndGet();
+            leased = true;
+            if (!reserved) {
+                manager.leased.incrementAndGet();
+            }
             return endpoint;
         } catch (TimeoutException e) {
             final TimeoutException timedOut = new TimeoutException(leaseTimeoutMessage(wait.toNanoseconds(),
                     route.getTargetHost(), state, manager.pending.get()));
             timedOut.initCause(e);
             throw timedOut;
+        } finally {
+            if (reserved && !leased) {
+                manager.leased.decrementAndGet();
+            }
         }
     }
 

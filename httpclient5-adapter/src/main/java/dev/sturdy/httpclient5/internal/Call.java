@@ -331,7 +331,7 @@ final class Call extends AttemptOutcome implements LeaseRequest {
         boolean leased = false;
         try {
             final ConnectionEndpoint endpoint = Admission.await(leaseManager,
-                    (LeaseRequest) LEASE_INNER.getAcquire(this), leaseRoute, state, timeout);
+                    (LeaseRequest) LEASE_INNER.getAcquire(this), leaseRoute, state, timeout, true);
             leased = true;
             return endpoint;
         } finally {

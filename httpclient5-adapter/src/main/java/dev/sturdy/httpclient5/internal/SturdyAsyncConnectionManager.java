@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.nio.AsyncClientConnectionManager;
@@ -42,12 +41,6 @@ public final class SturdyAsyncConnectionManager extends PoolControl implements A
 
     private final PoolingAsyncClientConnectionManager pool;
     private final AsyncRuntime async;
-    private final int maxTotal;
-    private final int maxPerRoute;
-    /** Connections leased through this manager and not yet released. */
-    final AtomicInteger leased = new AtomicInteger();
-    /** Requests waiting for a connection in sturdy's queue. */
-    final AtomicInteger pending = new AtomicInteger();
     /** The queued leases, failed when the manager closes. */
     private final Set<QueuedLease> queued = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -56,45 +49,6 @@ public final class SturdyAsyncConnectionManager extends PoolControl implements A
         super(pool);
         this.pool = pool;
         this.async = async;
-        // read once: the pool's getters take its lock
-        this.maxTotal = pool.getMaxTotal();
-        this.maxPerRoute = pool.getDefaultMaxPerRoute();
-    }
-
-    /**
-     * Takes a connection for a new lease if one is free: the rule of {@code SturdyConnectionManager.saturated}
-     * (every connection of the pool, or of the route when its limit is lower, is leased), with the total
-     * counted atomically, so that leases arriving together cannot all pass the check and end up in
-     * HttpClient's unbounded queue. With HttpClient's experimental HTTP/2 message multiplexing a shared
-     * connection counts once per lease, so admission errs towards queueing (a lease the pool can share
-     * still completes at once and gives its place back).
-     *
-     * @return true when the lease may go to the pool (the connection is counted as leased)
-     */
-    boolean reserve(HttpRoute route) {
-        // only when the per-endpoint limit is below the total is a per-route look-up (under the pool's lock) needed
-        if (maxPerRoute < maxTotal && pool.getStats(route).getLeased() >= maxPerRoute) {
-            return false;
-        }
-        for (;;) {
-            final int n = leased.get();
-            if (n >= maxTotal) {
-                return false;
-            }
-            if (leased.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /** @return requests waiting in sturdy's queue for a connection right now */
-    public int pendingRequests() {
-        return pending.get();
-    }
-
-    /** @return connections leased through this manager and not yet released (0 once every call has ended) */
-    public int leasedConnections() {
-        return leased.get();
     }
 
     /** @return the pool underneath */

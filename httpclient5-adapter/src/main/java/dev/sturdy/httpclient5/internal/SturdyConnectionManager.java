@@ -1,7 +1,6 @@
 package dev.sturdy.httpclient5.internal;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.io.ConnectionEndpoint;
@@ -22,34 +21,11 @@ public final class SturdyConnectionManager extends PoolControl implements HttpCl
 
     private final PoolingHttpClientConnectionManager pool;
     private final ClientRuntime runtime;
-    private final int maxTotal;
-    private final int maxPerRoute;
-    /** Connections leased and not yet released or discarded. */
-    final AtomicInteger leased = new AtomicInteger();
-    /** Requests waiting for a connection. */
-    final AtomicInteger pending = new AtomicInteger();
 
     SturdyConnectionManager(PoolingHttpClientConnectionManager pool, ClientRuntime runtime) {
         super(pool);
         this.pool = pool;
         this.runtime = runtime;
-        // read once: the pool's getters take its lock
-        this.maxTotal = pool.getMaxTotal();
-        this.maxPerRoute = pool.getDefaultMaxPerRoute();
-    }
-
-    /** @return true when a new lease for the route would have to wait for a connection */
-    boolean saturated(HttpRoute route) {
-        if (leased.get() >= maxTotal) {
-            return true;
-        }
-        // only when the per-endpoint limit is below the total is a per-route look-up (under the pool's lock) needed
-        return maxPerRoute < maxTotal && pool.getStats(route).getLeased() >= maxPerRoute;
-    }
-
-    /** @return requests waiting for a connection right now */
-    public int pendingRequests() {
-        return pending.get();
     }
 
     /** @return the pool underneath */
