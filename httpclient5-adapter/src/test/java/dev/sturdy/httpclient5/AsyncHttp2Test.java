@@ -123,8 +123,13 @@ class AsyncHttp2Test {
     @Test
     void silentStreamHitsTheDeadlineWhileOtherStreamsComplete() throws Exception {
         start(ResiliencePolicy.builder()
-                .timeouts(TimeoutPolicy.builder().responseTimeout(Duration.ofMillis(600)).build())
+                .timeouts(TimeoutPolicy.builder().responseTimeout(Duration.ofSeconds(2)).build())
                 .build());
+        // the first call of a fresh client sets up HTTP/2 and loads classes, which on a loaded machine can eat
+        // into the deadline: warm up with one call first
+        SimpleHttpResponse warm = client.execute(
+                SimpleRequestBuilder.get("http://127.0.0.1:" + port + "/fast").build(), null).get(5, TimeUnit.SECONDS);
+        assertThat(warm.getCode()).isEqualTo(200);
         long begin = System.nanoTime();
         Future<SimpleHttpResponse> slow = client.execute(
                 SimpleRequestBuilder.get("http://127.0.0.1:" + port + "/slow").build(), null);
@@ -143,9 +148,9 @@ class AsyncHttp2Test {
 
         assertThatThrownBy(() -> slow.get(3, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isExactlyInstanceOf(DeadlineExceededException.class)
-                .hasMessage("GET http://127.0.0.1:" + port + " exceeded responseTimeout PT0.6S after 1 attempt");
+                .hasMessage("GET http://127.0.0.1:" + port + " exceeded responseTimeout PT2S after 1 attempt");
         long elapsedMillis = (System.nanoTime() - begin) / 1_000_000;
-        assertThat(elapsedMillis).as("elapsed ms").isBetween(590L, 1500L);
+        assertThat(elapsedMillis).as("elapsed ms").isBetween(1990L, 3500L);
         assertIdle();
     }
 

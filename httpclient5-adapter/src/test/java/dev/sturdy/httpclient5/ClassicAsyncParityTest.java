@@ -190,7 +190,8 @@ class ClassicAsyncParityTest {
                         Request.GET, Calls.once(), Clock.FAKE, null, ends(BUSY), attempts(1)),
                 new Scenario("retry budget of one: of two calls at once, one retries and one is refused",
                         policy(fastRetries(1).budget(RetryBudget.of(0, 1))),
-                        server(Fault.respond(503).body("busy").delayedBy(Duration.ofMillis(500))),
+                        // the delay keeps both first attempts in flight together, even on a loaded machine
+                        server(Fault.respond(503).body("busy").delayedBy(Duration.ofMillis(1500))),
                         Request.GET, Calls.atOnce(2), Clock.FAKE, null, ends(BUSY, BUSY), attempts(1, 2)),
                 new Scenario("retriable-headers match on a 200",
                         policy(fastRetries(3).retryOn(RetryOn.RETRIABLE_HEADERS)
@@ -265,12 +266,16 @@ class ClassicAsyncParityTest {
      * outcomes leave the cause out, as it is racy in the classic client.
      */
 
-    /** A timeout cuts a silent server's only attempt: the call ends on the overall deadline. */
+    /**
+     * A timeout cuts a silent server's only attempt: the call ends on the overall deadline. The deadline is
+     * 1 s: the first call of a fresh client (classes loaded, I/O reactor started, connection opened) must
+     * reach the server within it even on a loaded machine.
+     */
     private static final Scenario DEADLINE = new Scenario("overall deadline exceeded on a silent server",
-            policy(fastRetries(3), b -> b.timeouts(timeouts(null, Duration.ofMillis(500)))),
+            policy(fastRetries(3), b -> b.timeouts(timeouts(null, Duration.ofSeconds(1)))),
             server(Fault.silent()),
             Request.GET, Calls.once(), Clock.REAL, null,
-            ends("dev.sturdy.DeadlineExceededException: GET http://127.0.0.1:{port} exceeded responseTimeout PT0.5S"
+            ends("dev.sturdy.DeadlineExceededException: GET http://127.0.0.1:{port} exceeded responseTimeout PT1S"
                     + " after 1 attempt"), attempts(1));
 
     /**
@@ -334,7 +339,8 @@ class ClassicAsyncParityTest {
     /** Two calls at once where one is allowed in flight: the second is refused before any attempt. */
     private static final Scenario OVERFLOW = new Scenario("http2MaxRequests 1: of two calls at once, one is refused",
             policy(fastRetries(3), b -> b.connectionPool(ConnectionPoolPolicy.builder().http2MaxRequests(1).build())),
-            server(Fault.ok("served").delayedBy(Duration.ofMillis(500))),
+            // the delay keeps the first call in flight while the second is made, even on a loaded machine
+            server(Fault.ok("served").delayedBy(Duration.ofMillis(1500))),
             Request.GET, Calls.atOnce(2), Clock.FAKE, null,
             ends("dev.sturdy.PoolOverflowException: GET http://127.0.0.1:{port} refused: 1 requests already in flight"
                     + " (http2MaxRequests 1)", OK), attempts(0, 1));

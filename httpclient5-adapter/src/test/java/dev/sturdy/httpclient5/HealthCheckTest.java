@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,7 +40,7 @@ import org.slf4j.event.Level;
 
 /**
  * SPEC 6 at the classic adapter: active health checks of the members of an endpoint group. Probes
- * run in real time (a short interval), on the client's {@code sturdy-health-N} thread, so these tests
+ * run in real time (a short interval), on the client's {@code sturdy-probe-N} threads, so these tests
  * poll with a bound instead of advancing a fake clock.
  */
 class HealthCheckTest {
@@ -70,10 +71,26 @@ class HealthCheckTest {
         return client.execute(new HttpGet(URI.create("http://orders" + path)), r -> r.getCode());
     }
 
+    /** The threads alive before the test: a probe or scheduler thread of another test's client is not this test's. */
+    private Set<String> threadsAtStart;
+
+    @BeforeEach
+    void noteTheThreadsAlready() {
+        threadsAtStart = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).collect(Collectors.toSet());
+    }
+
+    /** @return the live probe ({@code sturdy-probe-N}) and scheduler ({@code sturdy-endpoints-N}) threads this test started */
+    private List<String> healthThreads() {
+        return Stream.concat(EjectionFixtures.liveThreads("sturdy-probe-").stream(),
+                        EjectionFixtures.liveThreads("sturdy-endpoints-").stream())
+                .filter(name -> !threadsAtStart.contains(name))
+                .collect(Collectors.toList());
+    }
+
     @AfterEach
     void noProbeThreadOutlivesItsClient() throws InterruptedException {
-        await(() -> EjectionFixtures.liveThreads("sturdy-health-").isEmpty(), Duration.ofSeconds(2),
-                () -> "sturdy-health-* threads still alive: " + EjectionFixtures.liveThreads("sturdy-health-"));
+        await(() -> healthThreads().isEmpty(), Duration.ofSeconds(2),
+                () -> "probe and scheduler threads still alive: " + healthThreads());
     }
 
     @Test
@@ -134,8 +151,8 @@ class HealthCheckTest {
             }
 
             // probes stop with the client
-            await(() -> EjectionFixtures.liveThreads("sturdy-health-").isEmpty(), Duration.ofSeconds(2),
-                    () -> "health threads after close: " + EjectionFixtures.liveThreads("sturdy-health-"));
+            await(() -> healthThreads().isEmpty(), Duration.ofSeconds(2),
+                    () -> "health threads after close: " + healthThreads());
             final int probes = x.count("/health") + good.count("/health");
             Thread.sleep(3 * checks.interval().toMillis());
             assertThat(x.count("/health") + good.count("/health")).as("probes after close").isEqualTo(probes);
@@ -203,6 +220,14 @@ class HealthCheckTest {
                 .unhealthyThreshold(2).healthyThreshold(1).build();
         try (EjectionServer good = EjectionServer.start(path -> Reply.status(200));
              EjectionServer x = EjectionServer.start(path -> path.equals("/health") ? Reply.silence() : Reply.status(200))) {
+            // the first calls in a JVM load and initialise the client's classes, which on a loaded machine can
+            // take longer than the bound below: warm up with a client of its own, before any probe can hang
+            try (SturdyHttpClient warm = SturdyHttpClients.custom(ResiliencePolicy.none()).build()) {
+                for (EjectionServer member : List.of(good, x)) {
+                    final int status = warm.execute(new HttpGet(URI.create(member.baseUrl() + "/warm")), r -> r.getCode());
+                    assertThat(status).isEqualTo(200);
+                }
+            }
             final SturdyHttpClient client = SturdyHttpClients.custom(policy(listener))
                     .endpointGroup(EndpointGroup.builder("http://orders").members(good.baseUrl(), x.baseUrl())
                             .healthCheck(checks).build())
@@ -211,6 +236,7 @@ class HealthCheckTest {
             try {
                 await(() -> x.count("/health") == 1, PATIENCE, () -> "the first probe of x hangs");
                 final long probeSeen = System.nanoTime();
+                final int xWarm = x.countOther("/health");
                 long slowest = 0;
                 for (int i = 0; i < 20; i++) {
                     final long t0 = System.nanoTime();
@@ -218,10 +244,11 @@ class HealthCheckTest {
                     slowest = Math.max(slowest, System.nanoTime() - t0);
                 }
                 final long batch = System.nanoTime() - probeSeen;
-                // a call held up by the probe would wait for its 1 s timeout
+                // a call held up by the probe would wait for its 1 s timeout (the first call starts within a
+                // few tens of ms of the probe)
                 assertThat(TimeUnit.NANOSECONDS.toMillis(slowest)).as("slowest call while a probe hangs, ms")
-                        .isLessThan(500);
-                assertThat(x.countOther("/health")).as("x still takes its share meanwhile").isBetween(5, 15);
+                        .isLessThan(800);
+                assertThat(x.countOther("/health") - xWarm).as("x still takes its share meanwhile").isBetween(5, 15);
                 System.out.println("HealthCheckTest: 20 calls in " + TimeUnit.NANOSECONDS.toMillis(batch)
                         + " ms while a probe hung");
 
@@ -237,8 +264,8 @@ class HealthCheckTest {
             } finally {
                 client.close(); // with a probe hanging, most likely
             }
-            await(() -> EjectionFixtures.liveThreads("sturdy-health-").isEmpty(), Duration.ofSeconds(2),
-                    () -> "health threads after close: " + EjectionFixtures.liveThreads("sturdy-health-"));
+            await(() -> healthThreads().isEmpty(), Duration.ofSeconds(2),
+                    () -> "health threads after close: " + healthThreads());
         }
     }
 

@@ -260,8 +260,10 @@ class ObservabilityTest {
     void aPerTryTimeoutPublishesATimeoutEventAndIsRetried() {
         assertTimeoutPreemptively(TEST_BOUND, () -> {
             RecordingListener listener = new RecordingListener();
-            TimeoutPolicy perTry = TimeoutPolicy.builder().responseTimeout(Duration.ofSeconds(10))
-                    .perTryTimeout(Duration.ofMillis(200)).build();
+            // per try 1 s: the retry opens a new connection, which on a loaded machine can take a few hundred ms;
+            // it must be answered within one per-try window or a third attempt changes the events
+            TimeoutPolicy perTry = TimeoutPolicy.builder().responseTimeout(Duration.ofSeconds(5))
+                    .perTryTimeout(Duration.ofSeconds(1)).build();
             try (FaultServer server = FaultServer.start(Fault.ok());
                  SturdyHttpClient client = SturdyHttpClients.custom(policy(retries(3).build(), perTry, listener))
                          .seams(NO_SLEEP_HALF_DRAW).build()) {
@@ -272,7 +274,7 @@ class ObservabilityTest {
 
                 assertThat(status).isEqualTo(200);
                 assertThat(listener.events).containsExactly(
-                        new TimeoutEvent("GET", ep, TimeoutKind.PER_TRY, Duration.ofMillis(200), 1),
+                        new TimeoutEvent("GET", ep, TimeoutKind.PER_TRY, Duration.ofSeconds(1), 1),
                         new AttemptFailedEvent("GET", ep, 1, "per-try-timeout (PerTryTimeoutException)"),
                         new RetryScheduledEvent("GET", ep, 1, "per-try-timeout", Duration.ofMillis(50), DelaySource.BACKOFF));
                 Map<String, Long> expected = expected("rq_total", 2, "rq_retry", 1, "rq_retry_success", 1, "rq_timeout", 1);
@@ -494,8 +496,10 @@ class ObservabilityTest {
         assertTimeoutPreemptively(TEST_BOUND, () -> {
             RecordingListener listener = new RecordingListener();
             List<Throwable> thrown = new ArrayList<>();
-            TimeoutPolicy perTry = TimeoutPolicy.builder().responseTimeout(Duration.ofSeconds(10))
-                    .perTryTimeout(Duration.ofMillis(200)).build();
+            // per try 1 s: the retry opens a new connection, which on a loaded machine can take a few hundred ms;
+            // it must be answered within one per-try window or a third attempt changes the events
+            TimeoutPolicy perTry = TimeoutPolicy.builder().responseTimeout(Duration.ofSeconds(5))
+                    .perTryTimeout(Duration.ofSeconds(1)).build();
             ResiliencePolicy policy = policy(retries(2).retryNonIdempotent(true).build(), perTry, listener);
             try (LogCapture logs = LogCapture.start();
                  FaultServer server = FaultServer.start(Fault.resetAfterRequest());

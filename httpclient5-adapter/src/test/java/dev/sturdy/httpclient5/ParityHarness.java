@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -465,10 +466,21 @@ final class ParityHarness {
         }
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
+            // a start gate: the calls start together once every thread is up, not as each new thread gets going
+            CountDownLatch ready = new CountDownLatch(n);
+            CountDownLatch go = new CountDownLatch(1);
             List<Future<Call>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                futures.add(pool.submit(call));
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return call.call();
+                }));
             }
+            if (!ready.await(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the threads for " + how + " did not start");
+            }
+            go.countDown();
             List<Call> calls = new ArrayList<>();
             for (Future<Call> f : futures) {
                 calls.add(f.get(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS));

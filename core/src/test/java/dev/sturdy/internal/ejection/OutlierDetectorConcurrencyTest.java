@@ -37,12 +37,15 @@ class OutlierDetectorConcurrencyTest {
                 .loadBalancing(EndpointGroup.LoadBalancing.LEAST_OUTSTANDING).build());
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
         CountDownLatch start = new CountDownLatch(1);
+        // the workers begin once the watcher has taken its first snapshot, so it watches while they work
+        CountDownLatch watching = new CountDownLatch(1);
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger worst = new AtomicInteger();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread w = new Thread(() -> {
                 awaitQuietly(start);
+                awaitQuietly(watching);
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (int i = 0; i < 20_000; i++) {
                     long now = ticker.nanoTime();
@@ -77,6 +80,7 @@ class OutlierDetectorConcurrencyTest {
                     }
                 }
                 worst.accumulateAndGet(flagged, Math::max);
+                watching.countDown();
                 Thread.onSpinWait();
             }
         });
@@ -88,7 +92,9 @@ class OutlierDetectorConcurrencyTest {
         done.set(true);
         watcher.join();
 
-        assertThat(worst.get()).isBetween(1, 3);
+        // at most the cap; possibly 0 if the watcher's snapshots all fell between ejections (that ejections
+        // happened at all is checked on EJECTIONS_TOTAL below)
+        assertThat(worst.get()).as("most members seen ejected at once").isLessThanOrEqualTo(3);
         int flagged = 0;
         for (int i = 0; i < sel.size(); i++) {
             flagged += sel.member(i).flagged() ? 1 : 0;
