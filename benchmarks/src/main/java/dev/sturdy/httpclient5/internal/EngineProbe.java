@@ -129,24 +129,27 @@ public final class EngineProbe {
         if (!runtime.budget.tryCallStarted(ps.maxRequests)) {
             throw new IllegalStateException("in-flight limit");
         }
-        final long start = runtime.seams.ticker().nanoTime();
         final Call call = coreCall;
-        if (call.open(ps, "GET", start, false)) {
+        if (call.open(ps, "GET", Call.UNSTAMPED, false)) {
+            call.start(runtime.seams.ticker().nanoTime());
             runtime.watch(call);
         }
         try {
+            // as AttemptHandler's first attempt: the watchdog's tick time for bookkeeping, no clock read
+            final long start = runtime.watchdogNowNanos();
             final OutlierDetector detector = runtime.endpoints.detector;
             EndpointState endpoint = null;
             if (detector != null) {
                 detector.sweepIfDue(start);
                 endpoint = detector.endpoint(TARGET);
-                if (detector.isEjected(endpoint, start)) {
+                final long now = detector.mayBeEjected(endpoint) ? runtime.seams.ticker().nanoTime() : start;
+                if (detector.isEjected(endpoint, now)) {
                     throw new IllegalStateException("ejected");
                 }
             }
             call.attempts++;
             runtime.counters.increment(ResilienceCounter.RQ_TOTAL, TARGET, start);
-            call.beginAttempt(execRuntime, TARGET, start);
+            call.beginAttempt(execRuntime, TARGET, Call.UNSTAMPED);
             call.sent = true;
             if (endpoint != null) {
                 detector.onResponse(endpoint, 200);
@@ -171,7 +174,7 @@ public final class EngineProbe {
         return admitted;
     }
 
-    /** One reading of the client's monotonic clock (sturdy's success path reads it three times per call). */
+    /** One reading of the client's monotonic clock (sturdy's classic success path no longer reads it). */
     public long pieceNanoTime() {
         return runtime.seams.ticker().nanoTime();
     }
@@ -228,14 +231,15 @@ public final class EngineProbe {
     /**
      * The thread's reusable {@link Call} (as the client keeps one per thread) re-armed, one attempt armed
      * and ended, the call finished: what the success path now does instead of {@link #pieceCallWatched()}.
-     * Uses a fixed time (see {@link #pieceNanoTime()}).
+     * Reads no clock, as the success path (the watchdog stamps the start).
      */
     public Object pieceCallReused() {
         final Call call = pieceReusable;
-        if (call.open(runtime.state(), "GET", FIXED_NANOS, false)) {
+        if (call.open(runtime.state(), "GET", Call.UNSTAMPED, false)) {
+            call.start(FIXED_NANOS);
             runtime.watch(call);
         }
-        call.beginAttempt(execRuntime, TARGET, FIXED_NANOS);
+        call.beginAttempt(execRuntime, TARGET, Call.UNSTAMPED);
         call.endAttempt();
         call.finish();
         return call;

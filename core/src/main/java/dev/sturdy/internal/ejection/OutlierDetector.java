@@ -309,6 +309,17 @@ public final class OutlierDetector {
     // The request path
 
     /**
+     * Whether {@link #isEjected(EndpointState, long)} could answer true, without a clock: false means the
+     * endpoint is admitted whatever the time, so a caller may pass a recent rather than an exact time.
+     *
+     * @param s the endpoint
+     * @return true while the endpoint carries an ejection (possibly one whose time has passed)
+     */
+    public boolean mayBeEjected(EndpointState s) {
+        return s.flagged();
+    }
+
+    /**
      * Tells whether an endpoint gets no traffic now. An ejection whose time has passed is restored here
      * (once), with its event and log. No lock and no allocation unless the endpoint is ejected.
      *

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * thread wakes every tick, takes the newly registered entries, forgets the finished ones and asks each
  * live entry whether its current deadline has passed; if so it calls {@link Entry#expire(long)} on
  * the watchdog thread. A deadline therefore fires at most one tick late. With no call registered the
- * thread parks until the next registration.
+ * thread parks until the next registration. An entry may also leave the start of its deadline to the
+ * watchdog (the classic client's success path does, to spare its caller a clock read): its first
+ * {@link Entry#deadlineNanos()} call on the watchdog thread may read the clock to stamp it.
  *
  * <p>An entry may outlive one call: the classic client keeps one reusable entry per thread, registered
  * once and re-armed for each call, which reports itself done only after it has stayed idle for a while
@@ -85,6 +87,8 @@ public final class DeadlineWatchdog implements AutoCloseable {
     private final Ticker ticker;
     private final long tickNanos;
     private final Thread thread;
+    /** The time the watchdog read at its latest tick (see {@link #lastTickNanos()}). */
+    private volatile long lastTickNanos;
     private volatile boolean closed;
     private volatile boolean idle;
     private volatile boolean started;
@@ -99,6 +103,7 @@ public final class DeadlineWatchdog implements AutoCloseable {
     public DeadlineWatchdog(Ticker ticker, long tickNanos) {
         this.ticker = ticker;
         this.tickNanos = tickNanos;
+        this.lastTickNanos = ticker.nanoTime();
         this.thread = new Thread(this::run, "sturdy-deadline-" + THREAD_IDS.incrementAndGet());
         this.thread.setDaemon(true);
     }
@@ -143,6 +148,7 @@ public final class DeadlineWatchdog implements AutoCloseable {
                 fresh = following;
             }
             final long now = ticker.nanoTime();
+            lastTickNanos = now;
             Entry previous = null;
             for (Entry e = live; e != null; e = e.watched) {
                 if (e.isDone()) {
@@ -190,6 +196,18 @@ public final class DeadlineWatchdog implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The time ({@link Ticker#nanoTime()} terms) the watchdog read at its latest tick: a clock that costs
+     * one volatile read, behind the real one by up to a tick while calls are watched, and frozen while the
+     * watchdog is parked (no call registered). Good for bookkeeping that only needs a recent time (last
+     * use of an endpoint, whether a periodic sweep is due), never for a deadline.
+     *
+     * @return the latest tick's time, or the time the watchdog was created before its first tick
+     */
+    public long lastTickNanos() {
+        return lastTickNanos;
     }
 
     /** @return true while the watchdog thread runs */

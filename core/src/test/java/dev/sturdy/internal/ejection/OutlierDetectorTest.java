@@ -161,6 +161,20 @@ class OutlierDetectorTest {
     }
 
     @Test
+    void mayBeEjectedTellsWhenTheAnswerNeedsTheExactTime() {
+        OutlierDetector d = detector();
+        EndpointState a = d.endpoint(A);
+        assertThat(d.mayBeEjected(a)).as("admitted: any time gives the same answer").isFalse();
+        errors(d, a, 5);
+        assertThat(d.mayBeEjected(a)).isTrue();
+
+        ticker.advance(ofSeconds(30));
+        assertThat(d.mayBeEjected(a)).as("ended, but nobody has looked yet").isTrue();
+        assertThat(ejected(d, a)).isFalse();
+        assertThat(d.mayBeEjected(a)).as("restored").isFalse();
+    }
+
+    @Test
     void restoresWhenTheEjectionTimeHasPassedOnTheRequestPath() {
         OutlierDetector d = detector();
         EndpointState a = d.endpoint(A);

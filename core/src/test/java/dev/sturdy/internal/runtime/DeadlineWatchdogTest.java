@@ -90,4 +90,23 @@ class DeadlineWatchdogTest {
         watchdog.close(); // idempotent: nobody is told twice
         assertThat(running.closed.get()).isEqualTo(1);
     }
+
+    @Test
+    void lastTickTimeFollowsTheClockWhileEntriesAreWatched() throws Exception {
+        final SetClock clock = new SetClock();
+        final DeadlineWatchdog watchdog = new DeadlineWatchdog(clock, TimeUnit.MILLISECONDS.toNanos(1));
+        try {
+            assertThat(watchdog.lastTickNanos()).as("before the first tick: the time at creation")
+                    .isEqualTo(clock.now.get());
+            watchdog.register(new Recorder(clock.now.get() + TimeUnit.HOURS.toNanos(1)));
+            final long later = clock.now.addAndGet(TimeUnit.SECONDS.toNanos(3));
+            final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (watchdog.lastTickNanos() != later && System.nanoTime() - until < 0) {
+                Thread.sleep(1);
+            }
+            assertThat(watchdog.lastTickNanos()).as("a tick after the clock moved").isEqualTo(later);
+        } finally {
+            watchdog.close();
+        }
+    }
 }

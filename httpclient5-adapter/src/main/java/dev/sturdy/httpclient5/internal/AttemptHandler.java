@@ -97,19 +97,29 @@ final class AttemptHandler implements ExecChainHandler {
                 if (scope.execRuntime.isExecutionAborted()) {
                     throw withSuppressed(new InterruptedIOException("Request aborted"), earlier);
                 }
-                // the first attempt of a call starts when the call did: one clock read saved per call
-                final long start = call.attempts == 0 ? call.startNanos : runtime.seams.ticker().nanoTime();
-                if (call.remainingNanos(start) <= 0) {
-                    throw deadlineExceeded(call, target, earlier, null);
+                // The first attempt of a call reads no clock: it starts when the call did (its per-try
+                // deadline runs from the call's start, which the watchdog stamps), and its bookkeeping
+                // (the endpoint's last use, whether a sweep is due) takes the watchdog's latest tick time.
+                // Whatever decides on the time itself (group selection, an ejection's end) reads the clock.
+                final boolean first = call.attempts == 0;
+                final long start;
+                if (first) {
+                    start = runtime.watchdogNowNanos();
+                } else {
+                    start = runtime.seams.ticker().nanoTime();
+                    if (call.remainingNanos(start) <= 0) {
+                        throw deadlineExceeded(call, target, earlier, null);
+                    }
                 }
                 if (connectFailures == 0 && detector != null) {
                     // choose the endpoint: a non-ejected group member, or the service itself if not ejected
                     runtime.endpoints.start();
                     detector.sweepIfDue(start);
                     if (group != null) {
-                        final int member = group.select(tried, start);
+                        final long now = first ? runtime.seams.ticker().nanoTime() : start;
+                        final int member = group.select(tried, now);
                         if (member == EndpointSelector.NONE) {
-                            throw rejected(call, service, group.ejectedException(start), earlier);
+                            throw rejected(call, service, group.ejectedException(now), earlier);
                         }
                         tried |= 1L << member;
                         endpointState = group.member(member);
@@ -121,8 +131,10 @@ final class AttemptHandler implements ExecChainHandler {
                         }
                     } else if (detector.passiveEjection()) {
                         endpointState = detector.endpoint(service);
-                        if (detector.isEjected(endpointState, start)) {
-                            throw rejected(call, service, detector.ejectedException(endpointState, start), earlier);
+                        final long now = first && detector.mayBeEjected(endpointState)
+                                ? runtime.seams.ticker().nanoTime() : start;
+                        if (detector.isEjected(endpointState, now)) {
+                            throw rejected(call, service, detector.ejectedException(endpointState, now), earlier);
                         }
                     }
                 }
@@ -130,7 +142,7 @@ final class AttemptHandler implements ExecChainHandler {
                     call.attempts++;
                     counters.increment(ResilienceCounter.RQ_TOTAL, target, start);
                 }
-                call.beginAttempt(exchange, target, start);
+                call.beginAttempt(exchange, target, first ? Call.UNSTAMPED : start);
                 ClassicHttpResponse response = null;
                 Exception failure = null;
                 final EndpointState outstanding = countOutstanding ? endpointState : null;

@@ -53,7 +53,18 @@ final class Call extends AttemptOutcome implements LeaseRequest {
     /** Watchdog ticks a reusable call may stay idle before the watchdog forgets it (about 1 s at 5 ms). */
     static final int IDLE_TICKS_BEFORE_DETACH = 200;
 
+    /**
+     * {@link #startNanos} before anyone has stamped the call's start. The classic success path reads no
+     * clock: the watchdog stamps a call the first time it sees it running, with a clock read taken
+     * after it has claimed the stamp, so the start is never earlier than the call really started (its
+     * deadline may fire up to a tick later than it would from the exact start, never earlier).
+     */
+    static final long UNSTAMPED = Long.MIN_VALUE;
+    /** The watchdog is stamping the start (between its claim and its clock read). */
+    private static final long CLAIMED = Long.MIN_VALUE + 1;
+
     private static final VarHandle PHASE;
+    private static final VarHandle START;
     private static final VarHandle PER_TRY_ARMED;
     private static final VarHandle LEASE_INNER;
 
@@ -61,6 +72,7 @@ final class Call extends AttemptOutcome implements LeaseRequest {
         try {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             PHASE = lookup.findVarHandle(Call.class, "phase", int.class);
+            START = lookup.findVarHandle(Call.class, "startNanos", long.class);
             PER_TRY_ARMED = lookup.findVarHandle(Call.class, "perTryArmed", boolean.class);
             LEASE_INNER = lookup.findVarHandle(Call.class, "leaseInner", LeaseRequest.class);
         } catch (ReflectiveOperationException e) {
@@ -74,8 +86,12 @@ final class Call extends AttemptOutcome implements LeaseRequest {
     // set by open() for every call, before the phase leaves DONE/DETACHED (a volatile write), so the
     // watchdog sees them once it sees the call running
     PolicyState state;
-    long startNanos;
-    long deadlineNanos;
+    /**
+     * When the call started ({@link #UNSTAMPED} until someone needs it, see {@link #start(long)}); every
+     * access goes through {@link #START}: the owner and the watchdog both stamp it.
+     */
+    @SuppressWarnings("unused") // accessed through START
+    private long startNanos;
     /** True when the caller reads the body inside the call ({@code execute(request, handler)}). */
     boolean coversBody;
     /** Calls opened on this object; read by the watchdog to tell a busy reusable call from an idle one. */
@@ -109,7 +125,11 @@ final class Call extends AttemptOutcome implements LeaseRequest {
     private HttpRoute leaseRoute;
 
     private volatile int phase = DETACHED;
-    /** The current attempt's per-try deadline; meaningful only while {@link #perTryArmed}. */
+    /**
+     * The current attempt's per-try deadline; meaningful only while {@link #perTryArmed}. For the first
+     * attempt of a call whose start is not stamped yet it is {@link #UNSTAMPED}: the per-try deadline then
+     * runs from the call's start.
+     */
     private long attemptDeadlineNanos;
     private boolean perTryArmed;
     private Cancellable exchange;
@@ -117,6 +137,8 @@ final class Call extends AttemptOutcome implements LeaseRequest {
 
     /**
      * A one-off call, opened at once (not yet registered with the watchdog).
+     *
+     * @param startNanos when the call started, or {@link #UNSTAMPED}
      */
     Call(ClientRuntime runtime, PolicyState state, String method, long startNanos, boolean coversBody) {
         this(runtime, false);
@@ -143,6 +165,8 @@ final class Call extends AttemptOutcome implements LeaseRequest {
     /**
      * Re-arms the call for a new call on the owner's thread. Only for an {@link #available()} call.
      *
+     * @param startNanos when the call started, or {@link #UNSTAMPED} to leave the stamp to whoever needs
+     *                   it first (the watchdog on its next tick, or this thread on a slow path)
      * @return true when the call must be (re-)registered with the watchdog
      */
     boolean open(PolicyState state, String method, long startNanos, boolean coversBody) {
@@ -150,8 +174,9 @@ final class Call extends AttemptOutcome implements LeaseRequest {
         if (this.method != method) { // a volatile field: skip the store (and its fence) for the same method
             this.method = method;
         }
-        this.startNanos = startNanos;
-        this.deadlineNanos = startNanos + state.responseTimeoutNanos;
+        // opaque, not plain: the watchdog may CAS this field at the same time (a claim of the previous
+        // call's stamp, which then fails to publish); published with the phase below
+        START.setOpaque(this, startNanos);
         this.coversBody = coversBody;
         this.attempts = 0;
         if (fired != null) {
@@ -171,12 +196,76 @@ final class Call extends AttemptOutcome implements LeaseRequest {
         return true;
     }
 
-    /** @return nanoseconds left before the overall deadline (negative once passed) */
+    /** @return nanoseconds left before the overall deadline (negative once passed); owner thread only */
     long remainingNanos(long nowNanos) {
-        return deadlineNanos - nowNanos;
+        return start(nowNanos) + state.responseTimeoutNanos - nowNanos;
     }
 
-    /** An attempt starts: arm its deadline. */
+    /** @return true when the call's start has been stamped (no clock read is saved by waiting) */
+    boolean started() {
+        final long s = (long) START.getAcquire(this);
+        return s != UNSTAMPED && s != CLAIMED;
+    }
+
+    /**
+     * The call's start, stamped with {@code nowNanos} if nobody has stamped it yet (the owner's slow
+     * paths read the clock anyway; a start stamped late only makes the deadline later). Owner thread only.
+     *
+     * @param nowNanos the owner's current time
+     * @return the stamped start
+     */
+    long start(long nowNanos) {
+        for (int spins = 0; ; spins++) {
+            final long s = (long) START.getAcquire(this);
+            if (s == CLAIMED) {
+                // the watchdog is between its claim and its clock read: a few nanoseconds
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            } else if (s != UNSTAMPED) {
+                return s;
+            } else {
+                final long stamp = stampable(nowNanos);
+                if (START.compareAndSet(this, UNSTAMPED, stamp)) {
+                    return stamp;
+                }
+            }
+        }
+    }
+
+    /** @return {@code t}, moved off the two sentinel values (a clock value that lands on one is one ns later) */
+    private static long stampable(long t) {
+        return t == UNSTAMPED || t == CLAIMED ? CLAIMED + 1 : t;
+    }
+
+    /**
+     * Watchdog thread: the call's start, stamped now if this running call has none yet. The claim comes
+     * before the clock read, so the stamp is never earlier than the call it lands on (even one the owner
+     * opened after the watchdog looked at the phase).
+     *
+     * @return the start, or {@link #UNSTAMPED} when the stamp raced with the owner (looked at next tick)
+     */
+    private long startForWatchdog() {
+        final long s = (long) START.getAcquire(this);
+        if (s != UNSTAMPED && s != CLAIMED) {
+            return s;
+        }
+        if (s == UNSTAMPED && START.compareAndSet(this, UNSTAMPED, CLAIMED)) {
+            final long t = stampable(runtime.seams.ticker().nanoTime());
+            // fails when the owner has re-opened the call meanwhile (it wrote UNSTAMPED over the claim)
+            return START.compareAndSet(this, CLAIMED, t) ? t : UNSTAMPED;
+        }
+        return UNSTAMPED;
+    }
+
+    /**
+     * An attempt starts: arm its deadline.
+     *
+     * @param nowNanos the attempt's start, or {@link #UNSTAMPED} for a first attempt whose per-try
+     *                 deadline runs from the call's (not yet stamped) start
+     */
     void beginAttempt(Cancellable exchange, HttpHost target, long nowNanos) {
         if ((int) PHASE.getVolatile(this) != IDLE) {
             endAttempt(); // a redirect hop after a response whose body phase was armed
@@ -188,7 +277,7 @@ final class Call extends AttemptOutcome implements LeaseRequest {
             fired = null;
         }
         if (state.perTryTimeoutNanos != Long.MAX_VALUE) {
-            this.attemptDeadlineNanos = nowNanos + state.perTryTimeoutNanos;
+            this.attemptDeadlineNanos = nowNanos == UNSTAMPED ? UNSTAMPED : nowNanos + state.perTryTimeoutNanos;
             this.perTryArmed = true;
         }
         PHASE.setRelease(this, RUNNING); // publishes the fields above to the watchdog
@@ -235,13 +324,35 @@ final class Call extends AttemptOutcome implements LeaseRequest {
         PHASE.setRelease(this, DONE);
     }
 
+    /**
+     * Watchdog thread. A running call without a start is stamped here; a finished one is left alone
+     * (its next call re-arms it), with a deadline that cannot have passed.
+     */
     @Override
     protected long deadlineNanos() {
-        if ((boolean) PER_TRY_ARMED.getAcquire(this)) {
-            final long a = attemptDeadlineNanos;
-            return a - deadlineNanos < 0 ? a : deadlineNanos; // overflow-safe comparison of nanoTime values
+        final int p = (int) PHASE.getAcquire(this);
+        final long start;
+        if (p == DONE || p == DETACHED) {
+            final long s = (long) START.getAcquire(this);
+            if (s == UNSTAMPED || s == CLAIMED) {
+                return runtime.watchdogNowNanos() + state.responseTimeoutNanos; // nothing to fire
+            }
+            start = s;
+        } else {
+            start = startForWatchdog();
+            if (start == UNSTAMPED) {
+                return runtime.watchdogNowNanos() + state.responseTimeoutNanos; // stamped on the next tick
+            }
         }
-        return deadlineNanos;
+        final long overall = start + state.responseTimeoutNanos;
+        if ((boolean) PER_TRY_ARMED.getAcquire(this)) {
+            long a = attemptDeadlineNanos;
+            if (a == UNSTAMPED) {
+                a = start + state.perTryTimeoutNanos; // the first attempt started with the call
+            }
+            return a - overall < 0 ? a : overall; // overflow-safe comparison of nanoTime values
+        }
+        return overall;
     }
 
     /**
@@ -288,7 +399,9 @@ final class Call extends AttemptOutcome implements LeaseRequest {
         }
         int next = CANCELLED;
         try {
-            final TimeoutKind kind = nowNanos - deadlineNanos >= 0 ? TimeoutKind.OVERALL : TimeoutKind.PER_TRY;
+            final long start = (long) START.getAcquire(this); // stamped: deadlineNanos() above saw it
+            final TimeoutKind kind = nowNanos - (start + state.responseTimeoutNanos) >= 0
+                    ? TimeoutKind.OVERALL : TimeoutKind.PER_TRY;
             if (fired != kind) {
                 fired = kind;
                 final HttpHost t = target;

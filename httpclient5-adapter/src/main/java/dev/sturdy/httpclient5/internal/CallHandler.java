@@ -49,26 +49,28 @@ public final class CallHandler implements ExecChainHandler {
         final boolean contextUnseen = slot.contextUnseen;
         slot.coversBody = false; // calls nested inside this one do not inherit these
         slot.contextUnseen = false;
-        final long now = runtime.seams.ticker().nanoTime();
         Call call = slot.spare;
         final boolean register;
         if (call != null && call.runtime == runtime && call.available()) {
-            // the success path: this thread's reusable call, still registered with the watchdog
-            register = call.open(ps, request.getMethod(), now, coversBody);
+            // the success path: this thread's reusable call, still registered with the watchdog, which
+            // stamps the call's start on its next tick (no clock read here)
+            register = call.open(ps, request.getMethod(), Call.UNSTAMPED, coversBody);
         } else if (call == null || call.available()) {
             // first call on this thread, or the thread's reusable call belongs to another client
             call = new Call(runtime, true);
             slot.spare = call;
-            register = call.open(ps, request.getMethod(), now, coversBody);
+            register = call.open(ps, request.getMethod(), Call.UNSTAMPED, coversBody);
         } else {
             // the thread's reusable call is open: a call made inside another call's response handler
-            call = new Call(runtime, ps, request.getMethod(), now, coversBody);
+            call = new Call(runtime, ps, request.getMethod(), Call.UNSTAMPED, coversBody);
             register = true;
         }
         call.retryNonIdempotentOverride = context.getAttribute(RETRY_NON_IDEMPOTENT_ATTRIBUTE) == Boolean.TRUE;
         final Call outer = slot.current;
         slot.current = call;
         if (register) {
+            // the watchdog may be parked and wakes up on registration: stamp the start exactly
+            call.start(runtime.seams.ticker().nanoTime());
             runtime.watch(call);
         }
         boolean handedOver = false;

@@ -79,6 +79,11 @@ public final class ClientRuntime implements AutoCloseable {
         return budget;
     }
 
+    /** @return the deadline watchdog's latest tick time ({@link DeadlineWatchdog#lastTickNanos()}) */
+    long watchdogNowNanos() {
+        return watchdog.lastTickNanos();
+    }
+
     void watch(DeadlineWatchdog.Entry call) {
         watchdog.register(call);
     }
