@@ -19,12 +19,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
@@ -45,62 +47,85 @@ class AdmissionControlTest {
                 .build();
     }
 
+    /** How a batch of calls ended: the 200s counted, the refusals in the order the calls were made. */
+    private record Outcomes(int ok, List<PoolOverflowException> overflows) {
+    }
+
+    /**
+     * Runs {@code calls} calls on threads of their own, released together once every thread is ready;
+     * each call returns its status code or throws its refusal.
+     */
+    private static Outcomes together(int calls, IntFunction<Callable<Integer>> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(calls);
+        try {
+            CountDownLatch ready = new CountDownLatch(calls);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Object>> results = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                Callable<Integer> c = call.apply(i);
+                results.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    try {
+                        return c.call();
+                    } catch (PoolOverflowException e) {
+                        return e;
+                    }
+                }));
+            }
+            assertThat(ready.await(5, TimeUnit.SECONDS)).as("every caller thread ready").isTrue();
+            go.countDown();
+            int ok = 0;
+            List<PoolOverflowException> overflows = new ArrayList<>();
+            for (Future<Object> f : results) {
+                Object r = f.get(30, TimeUnit.SECONDS);
+                if (r instanceof PoolOverflowException) {
+                    overflows.add((PoolOverflowException) r);
+                } else {
+                    assertThat(r).isEqualTo(200);
+                    ok++;
+                }
+            }
+            return new Outcomes(ok, overflows);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void pendingQueueFullFailsAtOnceWhileAdmittedCallsWait() throws Exception {
         ResiliencePolicy policy = pool(ConnectionPoolPolicy.builder().maxConnections(1).http1MaxPendingRequests(2)
                 .maxPendingWait(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10));
         try (FaultServer server = FaultServer.start(Fault.ok("slow").delayedBy(Duration.ofSeconds(1)));
              SturdyHttpClient client = SturdyHttpClients.custom(policy).seams(NO_SLEEP).build()) {
-            ExecutorService pool = Executors.newFixedThreadPool(6);
-            try {
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<Object>> results = new ArrayList<>();
-                List<Long> failedAfterNanos = new ArrayList<>();
-                for (int i = 0; i < 6; i++) {
-                    final int n = i;
-                    results.add(pool.submit(() -> {
-                        start.await();
-                        if (n > 0) {
-                            // the first call takes the only connection; the others find it busy
-                            Thread.sleep(100);
-                        }
-                        long t0 = System.nanoTime();
-                        try {
-                            return client.execute(new HttpGet(server.uri("/slow")), r -> r.getCode());
-                        } catch (PoolOverflowException e) {
-                            synchronized (failedAfterNanos) {
-                                failedAfterNanos.add(System.nanoTime() - t0);
-                            }
-                            return e;
-                        }
-                    }));
+            List<Long> failedAfterNanos = new ArrayList<>();
+            Outcomes outcomes = together(6, n -> () -> {
+                if (n > 0) {
+                    // the first call takes the only connection; the others find it busy
+                    Thread.sleep(100);
                 }
-                start.countDown();
-                int ok = 0;
-                List<PoolOverflowException> overflows = new ArrayList<>();
-                for (Future<Object> f : results) {
-                    Object r = f.get(20, TimeUnit.SECONDS);
-                    if (r instanceof PoolOverflowException) {
-                        overflows.add((PoolOverflowException) r);
-                    } else {
-                        assertThat(r).isEqualTo(200);
-                        ok++;
+                long t0 = System.nanoTime();
+                try {
+                    return client.execute(new HttpGet(server.uri("/slow")), r -> r.getCode());
+                } catch (PoolOverflowException e) {
+                    synchronized (failedAfterNanos) {
+                        failedAfterNanos.add(System.nanoTime() - t0);
                     }
+                    throw e;
                 }
-                assertThat(ok).as("1 in flight + 2 waiting are admitted").isEqualTo(3);
-                assertThat(overflows).hasSize(3);
-                assertThat(overflows.get(0).limit()).isEqualTo(PoolOverflowException.Limit.PENDING_REQUESTS);
-                assertThat(overflows.get(0)).hasMessage(server.baseUrl()
-                        + " refused: no connection free and 2 requests already waiting (http1MaxPendingRequests 2)");
-                assertThat(overflows.get(0).getStackTrace()).isEmpty();
-                assertThat(failedAfterNanos).allSatisfy(n -> assertThat(n).isLessThan(TimeUnit.MILLISECONDS.toNanos(200)));
-                assertThat(server.requestCount()).isEqualTo(3);
-                assertThat(client.metrics().get(ResilienceCounter.RQ_PENDING_OVERFLOW)).isEqualTo(3);
-                assertThat(client.metrics().get(ResilienceCounter.CX_OVERFLOW)).isEqualTo(5);
-                assertClean(client);
-            } finally {
-                pool.shutdownNow();
-            }
+            });
+            List<PoolOverflowException> overflows = outcomes.overflows();
+            assertThat(outcomes.ok()).as("1 in flight + 2 waiting are admitted").isEqualTo(3);
+            assertThat(overflows).hasSize(3);
+            assertThat(overflows.get(0).limit()).isEqualTo(PoolOverflowException.Limit.PENDING_REQUESTS);
+            assertThat(overflows.get(0)).hasMessage(server.baseUrl()
+                    + " refused: no connection free and 2 requests already waiting (http1MaxPendingRequests 2)");
+            assertThat(overflows.get(0).getStackTrace()).isEmpty();
+            assertThat(failedAfterNanos).allSatisfy(n -> assertThat(n).isLessThan(TimeUnit.MILLISECONDS.toNanos(200)));
+            assertThat(server.requestCount()).isEqualTo(3);
+            assertThat(client.metrics().get(ResilienceCounter.RQ_PENDING_OVERFLOW)).isEqualTo(3);
+            assertThat(client.metrics().get(ResilienceCounter.CX_OVERFLOW)).isEqualTo(5);
+            assertClean(client);
         }
     }
 
@@ -115,44 +140,14 @@ class AdmissionControlTest {
                 .maxPendingWait(Duration.ofSeconds(10)).build(), Duration.ofSeconds(20));
         try (FaultServer server = FaultServer.start(Fault.ok("slow").delayedBy(Duration.ofMillis(1500)));
              SturdyHttpClient client = SturdyHttpClients.custom(policy).seams(NO_SLEEP).build()) {
-            ExecutorService pool = Executors.newFixedThreadPool(12);
-            try {
-                CountDownLatch ready = new CountDownLatch(12);
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<Object>> results = new ArrayList<>();
-                for (int i = 0; i < 12; i++) {
-                    results.add(pool.submit(() -> {
-                        ready.countDown();
-                        go.await();
-                        try {
-                            return client.execute(new HttpGet(server.uri("/burst")), r -> r.getCode());
-                        } catch (PoolOverflowException e) {
-                            return e;
-                        }
-                    }));
-                }
-                ready.await(5, TimeUnit.SECONDS);
-                go.countDown();
-                int ok = 0;
-                List<PoolOverflowException> overflows = new ArrayList<>();
-                for (Future<Object> f : results) {
-                    Object r = f.get(30, TimeUnit.SECONDS);
-                    if (r instanceof PoolOverflowException) {
-                        overflows.add((PoolOverflowException) r);
-                    } else {
-                        assertThat(r).isEqualTo(200);
-                        ok++;
-                    }
-                }
-                assertThat(ok).as("2 connections + 3 waiting, and at most one extra per connection").isBetween(5, 7);
-                assertThat(overflows).hasSize(12 - ok).allSatisfy(e -> assertThat(e).hasMessage(server.baseUrl()
-                        + " refused: no connection free and 3 requests already waiting (http1MaxPendingRequests 3)"));
-                assertThat(server.requestCount()).isEqualTo(ok);
-                assertThat(client.metrics().get(ResilienceCounter.RQ_PENDING_OVERFLOW)).isEqualTo(12 - ok);
-                assertClean(client);
-            } finally {
-                pool.shutdownNow();
-            }
+            Outcomes outcomes = together(12, n -> () -> client.execute(new HttpGet(server.uri("/burst")), r -> r.getCode()));
+            int ok = outcomes.ok();
+            assertThat(ok).as("2 connections + 3 waiting, and at most one extra per connection").isBetween(5, 7);
+            assertThat(outcomes.overflows()).hasSize(12 - ok).allSatisfy(e -> assertThat(e).hasMessage(server.baseUrl()
+                    + " refused: no connection free and 3 requests already waiting (http1MaxPendingRequests 3)"));
+            assertThat(server.requestCount()).isEqualTo(ok);
+            assertThat(client.metrics().get(ResilienceCounter.RQ_PENDING_OVERFLOW)).isEqualTo(12 - ok);
+            assertClean(client);
         }
     }
 
