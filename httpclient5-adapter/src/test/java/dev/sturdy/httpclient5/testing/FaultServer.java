@@ -5,8 +5,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -15,12 +13,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -60,38 +55,21 @@ import org.apache.hc.core5.http.impl.EnglishReasonPhraseCatalog;
 public final class FaultServer implements AutoCloseable {
 
     private static final String LOOPBACK = "127.0.0.1";
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final ServerSocket serverSocket;
-    private final String threadNamePrefix;
-    private final CountDownLatch closing = new CountDownLatch(1);
     private final Object lock = new Object();
+    private final LoopbackListener listener;
 
     // guarded by lock
     private final ArrayDeque<Fault> script = new ArrayDeque<>();
     private final List<RecordedRequest> requests = new ArrayList<>();
-    private final Set<Socket> openSockets = new HashSet<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<Throwable> handlerFailures = new ArrayList<>();
     private Fault defaultBehaviour;
-    private int connectionCount;
     private int resetBeforeRequestCount;
-    private boolean closed;
 
     private FaultServer(Fault defaultBehaviour) throws IOException {
         this.defaultBehaviour = Objects.requireNonNull(defaultBehaviour, "defaultBehaviour");
-        this.threadNamePrefix = FixtureThreads.newInstancePrefix();
-        this.serverSocket = new ServerSocket();
-        try {
-            serverSocket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0), 128);
-        } catch (IOException e) {
-            serverSocket.close();
-            throw e;
-        }
-        synchronized (lock) {
-            threads.add(FixtureThreads.start(threadNamePrefix + "accept", this::acceptLoop));
-        }
+        this.listener = new LoopbackListener(new ServerSocket(), 128, "", lock);
+        listener.start(this::onAccept);
     }
 
     /** Starts a server whose default behaviour is {@code Fault.ok()} (200, empty body). */
@@ -137,7 +115,7 @@ public final class FaultServer implements AutoCloseable {
 
     /** The bound port on {@code 127.0.0.1}. */
     public int port() {
-        return serverSocket.getLocalPort();
+        return listener.port();
     }
 
     /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
@@ -160,7 +138,7 @@ public final class FaultServer implements AutoCloseable {
 
     /** The prefix of every thread name of this server, e.g. {@code "fault-server-3-"}. */
     public String threadNamePrefix() {
-        return threadNamePrefix;
+        return listener.threadNamePrefix();
     }
 
     /** How many requests were read (requests reset before being read are not counted). */
@@ -186,16 +164,12 @@ public final class FaultServer implements AutoCloseable {
 
     /** How many connections were accepted, including those reset before their request. */
     public int connectionCount() {
-        synchronized (lock) {
-            return connectionCount;
-        }
+        return listener.connectionCount();
     }
 
     /** How many connections are open right now (accepted and not yet closed by either side). */
     public int openConnectionCount() {
-        synchronized (lock) {
-            return openSockets.size();
-        }
+        return listener.openConnectionCount();
     }
 
     /**
@@ -226,8 +200,8 @@ public final class FaultServer implements AutoCloseable {
      * @throws AssertionError if that does not happen within {@code timeout}
      */
     public void awaitOpenConnectionCount(int count, Duration timeout) {
-        await(() -> openSockets.size() == count, timeout,
-                () -> "expected " + count + " open connections, got " + openSockets.size());
+        await(() -> listener.openConnectionCount() == count, timeout,
+                () -> "expected " + count + " open connections, got " + listener.openConnectionCount());
     }
 
     private void await(BooleanSupplier condition, Duration timeout, Supplier<String> failure) {
@@ -257,33 +231,7 @@ public final class FaultServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Socket> sockets;
-        List<Thread> toJoin;
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            sockets = new ArrayList<>(openSockets);
-            toJoin = new ArrayList<>(threads);
-            lock.notifyAll();
-        }
-        closing.countDown();
-        closeQuietly(serverSocket);
-        sockets.forEach(FaultServer::closeQuietly);
-        List<Thread> alive = FixtureThreads.joinAll(toJoin, CLOSE_GRACE);
-        if (!alive.isEmpty()) {
-            throw new IllegalStateException("FaultServer threads still running after close: "
-                    + FixtureThreads.describe(alive));
-        }
-        synchronized (lock) {
-            if (!handlerFailures.isEmpty()) {
-                IllegalStateException failure = new IllegalStateException(
-                        "FaultServer connection handler failed", handlerFailures.get(0));
-                handlerFailures.stream().skip(1).forEach(failure::addSuppressed);
-                throw failure;
-            }
-        }
+        listener.close("FaultServer threads still running after close: ", "FaultServer connection handler failed");
     }
 
     @Override
@@ -291,80 +239,42 @@ public final class FaultServer implements AutoCloseable {
         return "FaultServer[" + baseUrl() + "]";
     }
 
-    private void acceptLoop() {
-        while (true) {
-            Socket socket;
-            try {
-                socket = serverSocket.accept();
-            } catch (IOException e) {
-                return; // closed (or broken beyond use): either way, no more connections
-            }
-            boolean resetNow;
-            synchronized (lock) {
-                if (closed) {
-                    closeQuietly(socket);
-                    return;
-                }
-                int connectionId = ++connectionCount;
-                resetNow = script.peek() == Fault.ResetOnAccept.INSTANCE;
-                if (resetNow) {
-                    script.poll();
-                    resetBeforeRequestCount++;
-                } else {
-                    openSockets.add(socket);
-                    threads.removeIf(thread -> !thread.isAlive());
-                    threads.add(FixtureThreads.start(threadNamePrefix + "conn-" + connectionId,
-                            () -> serve(socket, connectionId)));
-                }
-                lock.notifyAll();
-            }
-            if (resetNow) {
-                reset(socket);
-            }
+    /** A connection that finds {@link Fault#resetOnAccept()} at the head of the script is reset at once. */
+    private LoopbackListener.Handler onAccept(int connectionId) {
+        if (script.peek() != Fault.ResetOnAccept.INSTANCE) {
+            return this::serve;
         }
+        script.poll();
+        resetBeforeRequestCount++;
+        return LoopbackListener.RESET;
     }
 
-    private void serve(Socket socket, int connectionId) {
-        try {
-            socket.setTcpNoDelay(true);
-            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-            Http1RequestReader reader = new Http1RequestReader(in);
-            boolean keepAlive = true;
-            while (keepAlive) {
-                in.mark(1);
-                if (in.read() < 0) {
-                    return; // the client closed an idle connection
-                }
-                in.reset();
-                if (takeResetBeforeRequest()) {
-                    reset(socket);
-                    return;
-                }
-                Http1RequestReader.Head head = reader.readHead();
-                if (head == null) {
-                    return;
-                }
-                if (head.expectsContinue()) {
-                    out.write(CONTINUE);
-                    out.flush();
-                }
-                byte[] body = reader.readBody(head);
-                Fault fault = record(connectionId, head, body);
-                keepAlive = apply(fault, head, socket, in, out) && !head.wantsClose();
+    private void serve(Socket socket, int connectionId) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+        OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+        Http1RequestReader reader = new Http1RequestReader(in);
+        boolean keepAlive = true;
+        while (keepAlive) {
+            in.mark(1);
+            if (in.read() < 0) {
+                return; // the client closed an idle connection
             }
-        } catch (IOException e) {
-            // the client went away, or close() closed the socket: both end this connection normally
-        } catch (RuntimeException | Error e) {
-            synchronized (lock) {
-                handlerFailures.add(e);
+            in.reset();
+            if (takeResetBeforeRequest()) {
+                reset(socket);
+                return;
             }
-        } finally {
-            closeQuietly(socket);
-            synchronized (lock) {
-                openSockets.remove(socket);
-                lock.notifyAll();
+            Http1RequestReader.Head head = reader.readHead();
+            if (head == null) {
+                return;
             }
+            if (head.expectsContinue()) {
+                out.write(CONTINUE);
+                out.flush();
+            }
+            byte[] body = reader.readBody(head);
+            Fault fault = record(connectionId, head, body);
+            keepAlive = apply(fault, head, socket, in, out) && !head.wantsClose();
         }
     }
 
@@ -447,15 +357,7 @@ public final class FaultServer implements AutoCloseable {
 
     /** Waits {@code wait} unless the server closes first; returns false if it closed. */
     private boolean pause(Duration wait) {
-        if (wait.isZero()) {
-            return true;
-        }
-        try {
-            return !closing.await(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return wait.isZero() || listener.pause(wait);
     }
 
     private static void writeResponse(OutputStream out, int status, List<HeaderField> headers, byte[] body,

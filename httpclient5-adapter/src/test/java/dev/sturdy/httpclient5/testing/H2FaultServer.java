@@ -6,26 +6,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
@@ -64,7 +57,6 @@ import org.apache.hc.core5.util.ByteArrayBuffer;
 public final class H2FaultServer implements AutoCloseable {
 
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     // frame types and flags, RFC 9113 section 6
     private static final int DATA = 0x0;
@@ -86,28 +78,22 @@ public final class H2FaultServer implements AutoCloseable {
     public static final int REFUSED_STREAM = 0x7;
     public static final int CANCEL = 0x8;
 
-    private final ServerSocket serverSocket;
     private final String scheme;
-    private final String threadNamePrefix = FixtureThreads.newInstancePrefix();
-    private final CountDownLatch closing = new CountDownLatch(1);
     private final Object lock = new Object();
+    private final LoopbackListener listener;
 
     // guarded by lock
     private final ArrayDeque<H2Fault> script = new ArrayDeque<>();
     private final List<RecordedRequest> requests = new ArrayList<>();
-    private final Set<Socket> openSockets = new HashSet<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<Throwable> handlerFailures = new ArrayList<>();
     private H2Fault defaultBehaviour;
-    private int connectionCount;
     private int unreadCount;
     private int streamsOpened;
     private final List<String> negotiated = new ArrayList<>();
-    private boolean closed;
 
     private H2FaultServer(H2Fault defaultBehaviour, SSLContext tls) throws IOException {
         this.defaultBehaviour = Objects.requireNonNull(defaultBehaviour, "defaultBehaviour");
         this.scheme = tls == null ? "http" : "https";
+        ServerSocket serverSocket;
         if (tls == null) {
             serverSocket = new ServerSocket();
         } else {
@@ -117,15 +103,8 @@ public final class H2FaultServer implements AutoCloseable {
             secure.setSSLParameters(parameters);
             serverSocket = secure;
         }
-        try {
-            serverSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
-        } catch (IOException e) {
-            serverSocket.close();
-            throw e;
-        }
-        synchronized (lock) {
-            threads.add(FixtureThreads.start(threadNamePrefix + "h2-accept", this::acceptLoop));
-        }
+        this.listener = new LoopbackListener(serverSocket, 64, "h2-", lock);
+        listener.start(connectionId -> this::serve);
     }
 
     /** Starts a server that plays {@code defaultBehaviour} whenever its script is empty. */
@@ -156,7 +135,7 @@ public final class H2FaultServer implements AutoCloseable {
     }
 
     public int port() {
-        return serverSocket.getLocalPort();
+        return listener.port();
     }
 
     /** {@code http://127.0.0.1:<port><path>}, or {@code https://} over TLS. */
@@ -194,14 +173,12 @@ public final class H2FaultServer implements AutoCloseable {
 
     /** TCP connections accepted. */
     public int connectionCount() {
-        synchronized (lock) {
-            return connectionCount;
-        }
+        return listener.connectionCount();
     }
 
     /** The prefix of every thread name of this server. */
     public String threadNamePrefix() {
-        return threadNamePrefix;
+        return listener.threadNamePrefix();
     }
 
     /**
@@ -212,32 +189,7 @@ public final class H2FaultServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Socket> sockets;
-        List<Thread> toJoin;
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            sockets = new ArrayList<>(openSockets);
-            toJoin = new ArrayList<>(threads);
-        }
-        closing.countDown();
-        FaultServer.closeQuietly(serverSocket);
-        sockets.forEach(FaultServer::closeQuietly);
-        List<Thread> alive = FixtureThreads.joinAll(toJoin, CLOSE_GRACE);
-        if (!alive.isEmpty()) {
-            throw new IllegalStateException("H2FaultServer threads still running after close: "
-                    + FixtureThreads.describe(alive));
-        }
-        synchronized (lock) {
-            if (!handlerFailures.isEmpty()) {
-                IllegalStateException failure = new IllegalStateException("H2FaultServer connection failed",
-                        handlerFailures.get(0));
-                handlerFailures.stream().skip(1).forEach(failure::addSuppressed);
-                throw failure;
-            }
-        }
+        listener.close("H2FaultServer threads still running after close: ", "H2FaultServer connection failed");
     }
 
     @Override
@@ -245,64 +197,20 @@ public final class H2FaultServer implements AutoCloseable {
         return "H2FaultServer[" + scheme + "://127.0.0.1:" + port() + "]";
     }
 
-    private void acceptLoop() {
-        while (true) {
-            Socket socket;
-            try {
-                socket = serverSocket.accept();
-            } catch (IOException e) {
-                return;
-            }
+    private void serve(Socket socket, int connectionId) throws IOException {
+        if (socket instanceof SSLSocket secure) {
+            secure.startHandshake();
             synchronized (lock) {
-                if (closed) {
-                    FaultServer.closeQuietly(socket);
-                    return;
-                }
-                int id = ++connectionCount;
-                openSockets.add(socket);
-                threads.removeIf(t -> !t.isAlive());
-                threads.add(FixtureThreads.start(threadNamePrefix + "h2-conn-" + id, () -> serve(socket, id)));
+                negotiated.add(secure.getApplicationProtocol());
             }
         }
-    }
-
-    private void serve(Socket socket, int connectionId) {
-        try {
-            socket.setTcpNoDelay(true);
-            if (socket instanceof SSLSocket secure) {
-                secure.startHandshake();
-                synchronized (lock) {
-                    negotiated.add(secure.getApplicationProtocol());
-                }
-            }
-            new Connection(socket, connectionId).run();
-        } catch (IOException e) {
-            // the client went away, a fault closed the socket, or close() did
-        } catch (RuntimeException | Error e) {
-            synchronized (lock) {
-                handlerFailures.add(e);
-            }
-        } finally {
-            FaultServer.closeQuietly(socket);
-            synchronized (lock) {
-                openSockets.remove(socket);
-            }
-        }
+        new Connection(socket, connectionId).run();
     }
 
     private H2Fault take() {
         synchronized (lock) {
             streamsOpened++;
             return script.isEmpty() ? defaultBehaviour : script.poll();
-        }
-    }
-
-    private boolean pause(Duration wait) {
-        try {
-            return !closing.await(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -490,7 +398,7 @@ public final class H2FaultServer implements AutoCloseable {
                 responseHead(stream.id, 200, List.of(), body.length, false);
                 out.flush();
                 for (int i = 0; i < body.length; i++) {
-                    if (!pause(drip.interval())) {
+                    if (!listener.pause(drip.interval())) {
                         return false;
                     }
                     frame(DATA, i == body.length - 1 ? END_STREAM : 0, stream.id, new byte[] {body[i]});

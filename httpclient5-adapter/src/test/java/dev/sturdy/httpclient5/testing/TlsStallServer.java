@@ -1,14 +1,9 @@
 package dev.sturdy.httpclient5.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.hc.core5.http.HttpHost;
@@ -28,28 +23,13 @@ import org.apache.hc.core5.http.HttpHost;
 public final class TlsStallServer implements AutoCloseable {
 
     private static final String LOOPBACK = "127.0.0.1";
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
-    private final ServerSocket listener;
-    private final String threadNamePrefix;
-    private final Thread acceptor;
     private final Object lock = new Object();
-
-    // guarded by lock
-    private final List<Socket> accepted = new ArrayList<>();
-    private int acceptedCount;
-    private boolean closed;
+    private final LoopbackListener listener;
 
     private TlsStallServer() throws IOException {
-        threadNamePrefix = FixtureThreads.newInstancePrefix();
-        listener = new ServerSocket();
-        try {
-            listener.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0), 128);
-        } catch (IOException e) {
-            listener.close();
-            throw e;
-        }
-        acceptor = FixtureThreads.start(threadNamePrefix + "tls-stall-accept", this::acceptLoop);
+        listener = new LoopbackListener(new ServerSocket(), 128, "tls-stall-", lock);
+        listener.start(connectionId -> LoopbackListener.HOLD);
     }
 
     /** Binds to an ephemeral loopback port and starts accepting. */
@@ -63,7 +43,7 @@ public final class TlsStallServer implements AutoCloseable {
 
     /** The port on {@code 127.0.0.1}. */
     public int port() {
-        return listener.getLocalPort();
+        return listener.port();
     }
 
     /** {@code https://127.0.0.1:<port><pathAndQuery>}. */
@@ -78,14 +58,12 @@ public final class TlsStallServer implements AutoCloseable {
 
     /** The prefix of this server's thread name, e.g. {@code "fault-server-4-"}. */
     public String threadNamePrefix() {
-        return threadNamePrefix;
+        return listener.threadNamePrefix();
     }
 
     /** How many TCP connections were accepted so far. */
     public int acceptedCount() {
-        synchronized (lock) {
-            return acceptedCount;
-        }
+        return listener.connectionCount();
     }
 
     /**
@@ -96,11 +74,11 @@ public final class TlsStallServer implements AutoCloseable {
     public void awaitAcceptedCount(int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
-            while (acceptedCount < count) {
+            while (listener.connectionCount() < count) {
                 long leftNanos = deadline - System.nanoTime();
                 if (leftNanos <= 0) {
                     throw new AssertionError("expected at least " + count + " accepted connections, got "
-                            + acceptedCount + " (waited " + timeout.toMillis() + " ms)");
+                            + listener.connectionCount() + " (waited " + timeout.toMillis() + " ms)");
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(lock, leftNanos);
@@ -119,47 +97,11 @@ public final class TlsStallServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Socket> toClose;
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            toClose = new ArrayList<>(accepted);
-            accepted.clear();
-            lock.notifyAll();
-        }
-        FaultServer.closeQuietly(listener);
-        toClose.forEach(FaultServer::closeQuietly);
-        List<Thread> alive = FixtureThreads.joinAll(List.of(acceptor), CLOSE_GRACE);
-        if (!alive.isEmpty()) {
-            throw new IllegalStateException("TlsStallServer acceptor still running after close: "
-                    + FixtureThreads.describe(alive));
-        }
+        listener.close("TlsStallServer acceptor still running after close: ", "TlsStallServer failed");
     }
 
     @Override
     public String toString() {
-        return "TlsStallServer[" + LOOPBACK + ":" + listener.getLocalPort() + "]";
-    }
-
-    private void acceptLoop() {
-        while (true) {
-            Socket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                return;
-            }
-            synchronized (lock) {
-                if (closed) {
-                    FaultServer.closeQuietly(socket);
-                    return;
-                }
-                accepted.add(socket);
-                acceptedCount++;
-                lock.notifyAll();
-            }
-        }
+        return "TlsStallServer[" + LOOPBACK + ":" + port() + "]";
     }
 }
