@@ -7,9 +7,7 @@ import dev.sturdy.DeadlineExceededException;
 import dev.sturdy.ResiliencePolicy;
 import dev.sturdy.TimeoutPolicy;
 import dev.sturdy.event.ResilienceCounter;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.TlsConfig;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.EntityDetails;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.URIScheme;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
-import org.apache.hc.core5.http.nio.AsyncServerExchangeHandler;
-import org.apache.hc.core5.http.nio.CapacityChannel;
-import org.apache.hc.core5.http.nio.DataStreamChannel;
-import org.apache.hc.core5.http.nio.ResponseChannel;
-import org.apache.hc.core5.http.nio.support.BasicResponseProducer;
-import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.http2.impl.nio.bootstrap.H2ServerBootstrap;
 import org.apache.hc.core5.io.CloseMode;
@@ -71,7 +59,7 @@ class AsyncHttp2MultiplexTest {
                 .setCanonicalHostName("127.0.0.1")
                 .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_2)
                 .setIOSessionListener(new ConnectionCounter())
-                .register("*", StreamHandler::new)
+                .register("*", this::newStreamHandler)
                 .create();
         server.start();
         ListenerEndpoint endpoint = server.listen(new InetSocketAddress("127.0.0.1", 0), URIScheme.HTTP).get();
@@ -213,68 +201,14 @@ class AsyncHttp2MultiplexTest {
     }
 
     /** {@code /slow} never answers (and counts it if its stream ever ends); anything else gets 200 "ok". */
-    private final class StreamHandler implements AsyncServerExchangeHandler {
-
-        private volatile BasicResponseProducer producer;
-        private volatile boolean slow;
-
-        @Override
-        public void handleRequest(HttpRequest request, EntityDetails entityDetails, ResponseChannel responseChannel,
-                                  HttpContext context) throws org.apache.hc.core5.http.HttpException, IOException {
-            if (request.getPath().equals("/slow")) {
-                slow = true;
+    private OkOrSilentStreamHandler newStreamHandler() {
+        return new OkOrSilentStreamHandler(path -> {
+            if (path.equals("/slow")) {
                 slowStreams.incrementAndGet();
-                return;
+                return true;
             }
             fastStreams.incrementAndGet();
-            producer = new BasicResponseProducer(200, "ok", ContentType.TEXT_PLAIN);
-            producer.sendResponse(responseChannel, context);
-        }
-
-        @Override
-        public void updateCapacity(CapacityChannel capacityChannel) throws IOException {
-            capacityChannel.update(Integer.MAX_VALUE);
-        }
-
-        @Override
-        public void consume(ByteBuffer src) {
-            src.position(src.limit());
-        }
-
-        @Override
-        public void streamEnd(List<? extends Header> trailers) {
-        }
-
-        @Override
-        public int available() {
-            final BasicResponseProducer p = producer;
-            return p == null ? 0 : p.available();
-        }
-
-        @Override
-        public void produce(DataStreamChannel channel) throws IOException {
-            final BasicResponseProducer p = producer;
-            if (p != null) {
-                p.produce(channel);
-            }
-        }
-
-        @Override
-        public void failed(Exception cause) {
-            if (slow) {
-                slowStreamsEnded.incrementAndGet();
-            }
-        }
-
-        @Override
-        public void releaseResources() {
-            if (slow) {
-                slowStreamsEnded.incrementAndGet();
-            }
-            final BasicResponseProducer p = producer;
-            if (p != null) {
-                p.releaseResources();
-            }
-        }
+            return false;
+        }, slowStreamsEnded::incrementAndGet);
     }
 }

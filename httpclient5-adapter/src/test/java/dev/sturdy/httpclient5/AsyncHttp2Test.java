@@ -9,9 +9,7 @@ import dev.sturdy.ResiliencePolicy;
 import dev.sturdy.RetryOn;
 import dev.sturdy.TimeoutPolicy;
 import dev.sturdy.event.ResilienceCounter;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,18 +24,8 @@ import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.EntityDetails;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.URIScheme;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
-import org.apache.hc.core5.http.nio.AsyncServerExchangeHandler;
-import org.apache.hc.core5.http.nio.CapacityChannel;
-import org.apache.hc.core5.http.nio.DataStreamChannel;
-import org.apache.hc.core5.http.nio.ResponseChannel;
-import org.apache.hc.core5.http.nio.support.BasicResponseProducer;
-import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http2.H2Error;
 import org.apache.hc.core5.http2.H2StreamResetException;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
@@ -73,7 +61,7 @@ class AsyncHttp2Test {
                 .setCanonicalHostName("127.0.0.1") // else a request to 127.0.0.1 is answered 421 Misdirected Request
                 .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_2)
                 .setIOReactorConfig(IOReactorConfig.custom().setSelectInterval(TimeValue.ofMilliseconds(50)).build())
-                .register("*", Handler::new)
+                .register("*", this::newHandler)
                 .create();
         server.start();
         ListenerEndpoint endpoint = server.listen(new InetSocketAddress("127.0.0.1", 0), URIScheme.HTTP).get();
@@ -181,63 +169,16 @@ class AsyncHttp2Test {
      * One stream on the server: {@code /slow} never answers, {@code /refused-once} is refused with
      * RST_STREAM(REFUSED_STREAM) the first time, everything else gets 200 "ok".
      */
-    private final class Handler implements AsyncServerExchangeHandler {
-
-        private volatile BasicResponseProducer producer;
-
-        @Override
-        public void handleRequest(HttpRequest request, EntityDetails entityDetails, ResponseChannel responseChannel,
-                                  HttpContext context) throws HttpException, IOException {
-            String path = request.getPath();
+    private OkOrSilentStreamHandler newHandler() {
+        return new OkOrSilentStreamHandler(path -> {
             requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             if (path.equals("/slow")) {
-                return;
+                return true;
             }
             if (path.equals("/refused-once") && refusals.compareAndSet(0, 1)) {
                 throw new H2StreamResetException(H2Error.REFUSED_STREAM, "refused");
             }
-            producer = new BasicResponseProducer(200, "ok", ContentType.TEXT_PLAIN);
-            producer.sendResponse(responseChannel, context);
-        }
-
-        @Override
-        public void updateCapacity(CapacityChannel capacityChannel) throws IOException {
-            capacityChannel.update(Integer.MAX_VALUE);
-        }
-
-        @Override
-        public void consume(ByteBuffer src) {
-            src.position(src.limit());
-        }
-
-        @Override
-        public void streamEnd(List<? extends Header> trailers) {
-        }
-
-        @Override
-        public int available() {
-            BasicResponseProducer p = producer;
-            return p == null ? 0 : p.available();
-        }
-
-        @Override
-        public void produce(DataStreamChannel channel) throws IOException {
-            BasicResponseProducer p = producer;
-            if (p != null) {
-                p.produce(channel);
-            }
-        }
-
-        @Override
-        public void failed(Exception cause) {
-        }
-
-        @Override
-        public void releaseResources() {
-            BasicResponseProducer p = producer;
-            if (p != null) {
-                p.releaseResources();
-            }
-        }
+            return false;
+        });
     }
 }
