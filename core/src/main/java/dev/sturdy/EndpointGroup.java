@@ -19,6 +19,11 @@ import java.util.Optional;
  * {@link #healthCheck()} probes members actively. When every member is ejected, calls fail fast with
  * {@link EndpointEjectedException}.
  *
+ * <p>A member is where to connect; the requests keep the service's name: it is their {@code Host}
+ * header and, with an {@code https} member, the TLS server name (SNI) and the name the member's
+ * certificate must carry (as Envoy's {@code auto_sni} and {@code auto_san_validation}). Health probes
+ * carry it the same way.
+ *
  * <p>The service and each member are {@code scheme://host[:port]}: scheme {@code http} or
  * {@code https}, a host, an optional port (the scheme's default port is made explicit, so
  * {@code http://orders} is stored as {@code http://orders:80}), and nothing else: no path (a lone

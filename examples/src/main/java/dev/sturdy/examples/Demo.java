@@ -102,6 +102,11 @@ public final class Demo {
     static final String REPLICA_HEADER = "x-demo-replica";
     /** The logical service of the endpoint group sturdy sends every call to. */
     private static final String SERVICE_HOST = "replicas";
+    /**
+     * The service over TLS: a name the demo certificate carries, since sturdy checks a group member's
+     * certificate against the service's name (the replicas are only where to connect).
+     */
+    private static final String TLS_SERVICE_HOST = "localhost";
 
     private final int calls;
     private final int threads;
@@ -545,14 +550,20 @@ public final class Demo {
              Replicas replicas = s.setup.start(clock);
              CloseableHttpClient client = sturdy ? sturdyClient(s.policy, s.tls, group(s.tls, replicas)) : plainClient(s.tls)) {
             final String[] urls = replicas.urls();
-            final String service = (s.tls ? "https://" : "http://") + SERVICE_HOST;
+            final String service = serviceUrl(s.tls);
             final int[] replicaOf = new int[calls];
             final SplittableRandom picks = new SplittableRandom(SEED + s.number);
             for (int i = 0; i < calls; i++) {
                 replicaOf[i] = picks.nextInt(urls.length);
             }
-            // like a service's client, each client starts with open connections to every replica
-            openConnections(client, urls);
+            // like a service's client, each client starts with open connections to every replica; sturdy's
+            // through the service, whose round-robin spreads them (a connection to a member made for the
+            // group is not one made for the member's own URL: over TLS it names the service)
+            final String[] warmUp = urls.clone();
+            if (sturdy) {
+                Arrays.fill(warmUp, service);
+            }
+            openConnections(client, warmUp);
             final int requestsBefore = replicas.requests();
             final int[] requestsBeforeByReplica = replicas.requestsByReplica();
             final Map<ResilienceCounter, Long> countersBefore = sturdy
@@ -819,9 +830,13 @@ public final class Demo {
         return builder.build();
     }
 
-    /** The endpoint group {@code http(s)://replicas} over the three replicas of one run. */
+    /** The endpoint group {@code http://replicas} (or {@code https://localhost}) over the three replicas of one run. */
     private static EndpointGroup group(boolean tls, Replicas replicas) {
-        return EndpointGroup.of((tls ? "https://" : "http://") + SERVICE_HOST, replicas.urls());
+        return EndpointGroup.of(serviceUrl(tls), replicas.urls());
+    }
+
+    private static String serviceUrl(boolean tls) {
+        return tls ? "https://" + TLS_SERVICE_HOST : "http://" + SERVICE_HOST;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -837,6 +852,7 @@ public final class Demo {
         out.println("       sequence: HttpClient has no notion of replicas, so the caller picks, as it would behind DNS.");
         out.println("sturdy calls http://replicas/... with an endpoint group over A, B and C: each attempt goes to a");
         out.println("       replica that is not ejected (round-robin), a retry prefers a replica the call has not tried.");
+        out.println("       Over TLS it calls https://localhost/...: the certificate a replica presents must name the service.");
         out.println("Timings are shortened so the demo ends in about half a minute: backoff in tens of ms,");
         out.println("timeouts in hundreds of ms (in production these are seconds).");
         out.printf("plain  = HttpClients.custom() with HttpClient's defaults (its own retry strategy: once, for 429/503%n"

@@ -15,6 +15,7 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.http.Message;
 import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
 import org.apache.hc.core5.http.nio.support.BasicResponseConsumer;
@@ -51,14 +52,15 @@ final class AsyncProbes implements ProbeTransport {
 
     /**
      * The member is the connection's target; the request's authority, its {@code Host} header (or
-     * HTTP/2 {@code :authority}), is the service, as real calls to the member send it.
+     * HTTP/2 {@code :authority}) and, over TLS, the server name and the name the member's certificate
+     * must carry, is the service, as real calls to the member have them.
      */
     @Override
-    public CompletableFuture<Integer> probe(HttpHost member, HealthCheckPolicy policy, String serviceAuthority) {
+    public CompletableFuture<Integer> probe(HttpHost member, HealthCheckPolicy policy, URIAuthority serviceAuthority) {
         final Timeout timeout = Timeout.of(policy.timeout().toMillis(), TimeUnit.MILLISECONDS);
         final SimpleRequestBuilder request = SimpleRequestBuilder.get()
                 .setScheme(member.getSchemeName())
-                .setAuthority(new org.apache.hc.core5.net.URIAuthority(serviceAuthority))
+                .setAuthority(serviceAuthority)
                 .setPath(policy.path())
                 .setRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(timeout)

@@ -14,10 +14,10 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -52,15 +52,17 @@ final class ClassicProbes implements ProbeTransport {
     }
 
     /**
-     * The service authority goes in a {@code Host} header rather than the request's authority, which the
-     * classic client would make the TLS server name. Blocks a probe thread, never the caller.
+     * The service authority is the request's authority: its {@code Host} header and, over TLS, the
+     * server name and the name the member's certificate must carry (HttpClient's route planner takes it
+     * when it differs from the member), as real calls to the member have them. Blocks a probe thread,
+     * never the caller.
      */
     @Override
     @SuppressWarnings("deprecation") // RequestConfig's connect timeout: still honoured, and per probe
-    public CompletableFuture<Integer> probe(HttpHost member, HealthCheckPolicy policy, String serviceAuthority) {
+    public CompletableFuture<Integer> probe(HttpHost member, HealthCheckPolicy policy, URIAuthority serviceAuthority) {
         final Timeout timeout = Timeout.of(policy.timeout().toMillis(), TimeUnit.MILLISECONDS);
         final HttpGet request = new HttpGet(policy.path());
-        request.setHeader(HttpHeaders.HOST, serviceAuthority);
+        request.setAuthority(serviceAuthority);
         request.setConfig(RequestConfig.custom()
                 .setConnectTimeout(timeout)
                 .setResponseTimeout(timeout)

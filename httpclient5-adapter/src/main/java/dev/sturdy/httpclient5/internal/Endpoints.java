@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.net.NamedEndpoint;
+import org.apache.hc.core5.net.URIAuthority;
 
 /**
  * One client's endpoints: the outlier detector (per-endpoint ejection state), the endpoint groups
@@ -106,8 +108,7 @@ final class Endpoints implements AutoCloseable {
             if (probes != null) {
                 for (EndpointGroup group : healthGroups) {
                     final URI service = group.service();
-                    final String authority = service.getPort() < 0 ? service.getHost()
-                            : service.getHost() + ":" + service.getPort();
+                    final URIAuthority authority = new URIAuthority(service.getHost(), service.getPort());
                     group.healthCheck().ifPresent(hc -> checkers.add(new HealthChecker(detector,
                             groups.get(host(service)), hc, (member, p) -> probes.probe((HttpHost) member, p, authority),
                             scheduler)));
@@ -119,13 +120,23 @@ final class Endpoints implements AutoCloseable {
 
     /**
      * The route of an attempt sent to a group member: the client's route with only its target replaced
-     * (its proxy and local address kept; TLS when the member's scheme is https).
+     * (its proxy and local address kept; TLS when the member's scheme is https). Over TLS the server name
+     * (SNI) and the name the certificate must carry are the service's, the name the request carries in
+     * its {@code Host} header, as HttpClient's own route planner does when a request's authority differs
+     * from the host it connects to; a member is only where to connect.
      */
     static HttpRoute memberRoute(HttpRoute route, HttpHost member) {
         final boolean secure = URIScheme.HTTPS.same(member.getSchemeName());
+        final NamedEndpoint tlsName = secure ? tlsName(route, member) : null;
         return route.getProxyHost() == null
-                ? new HttpRoute(member, route.getLocalAddress(), secure)
-                : new HttpRoute(member, route.getLocalAddress(), route.getProxyHost(), secure);
+                ? new HttpRoute(member, tlsName, route.getLocalAddress(), secure)
+                : new HttpRoute(member, tlsName, route.getLocalAddress(), route.getProxyHost(), secure);
+    }
+
+    /** @return the service's name for TLS to the member, or null when it is the member's own name */
+    private static NamedEndpoint tlsName(HttpRoute route, HttpHost member) {
+        final NamedEndpoint service = route.getTargetName() != null ? route.getTargetName() : route.getTargetHost();
+        return service.getHostName().equalsIgnoreCase(member.getHostName()) ? null : service;
     }
 
     static HttpHost host(URI uri) {

@@ -3,6 +3,7 @@ package dev.sturdy.httpclient5.internal;
 import dev.sturdy.HealthCheckPolicy;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.net.URIAuthority;
 
 /**
  * Sends the active health probes of one client's endpoint groups. The classic client probes with a
@@ -15,11 +16,12 @@ interface ProbeTransport extends AutoCloseable {
 
     /**
      * Starts {@code GET policy.path()} against {@code member}, with the group's service as the request's
-     * authority (its {@code Host} header), as real calls to the member send it. Never blocks the caller.
+     * authority (its {@code Host} header and, over TLS, the server name and the name the certificate
+     * must carry), as real calls to the member have it. Never blocks the caller.
      *
      * @return completes with the response status, or exceptionally; cancelling it aborts the request
      */
-    CompletableFuture<Integer> probe(HttpHost member, HealthCheckPolicy policy, String serviceAuthority);
+    CompletableFuture<Integer> probe(HttpHost member, HealthCheckPolicy policy, URIAuthority serviceAuthority);
 
     /** Aborts probes in flight, closes the connections and stops the transport's threads. */
     @Override
