@@ -135,6 +135,9 @@ class HttpsEndpointGroupTest {
                     .isInstanceOf(SSLException.class) // the JDK checks the name during the handshake
                     .hasMessageContaining("orders.test");
         }
+        // the replica records its side of the handshake on its own thread, after the client has given up
+        awaitTrue(() -> a.serverNames.size() + b.serverNames.size() > 0,
+                () -> "the replica's handshake recorded: " + a + ", " + b);
         List<String> names = new ArrayList<>(a.serverNames);
         names.addAll(b.serverNames);
         assertThat(names).as("the client asked for the service's name").containsOnly("orders.test").hasSize(1);
