@@ -89,12 +89,7 @@ class HttpsEndpointGroupTest {
             }
             awaitTrue(() -> a.probes() > 0 && b.probes() > 0, () -> "each replica is probed: " + a + ", " + b);
         }
-        for (TlsReplica r : List.of(a, b)) {
-            assertThat(r.serverNames).as("connections to %s", r.address).isNotEmpty();
-            assertThat(r.hosts).as("Host of every request to %s", r.address).containsOnly("localhost:8443");
-            assertThat(r.calls()).as("calls to %s (round-robin)", r.address).isEqualTo(2);
-            assertThat(r.handshakeFailures).as("the client checked the certificate against localhost").isEmpty();
-        }
+        assertServedAsTheService(a, b);
     }
 
     @Test
@@ -115,12 +110,7 @@ class HttpsEndpointGroupTest {
             }
             awaitTrue(() -> a.probes() > 0 && b.probes() > 0, () -> "each replica is probed: " + a + ", " + b);
         }
-        for (TlsReplica r : List.of(a, b)) {
-            assertThat(r.serverNames).as("connections to %s", r.address).isNotEmpty();
-            assertThat(r.hosts).as("Host of every request to %s", r.address).containsOnly("localhost:8443");
-            assertThat(r.calls()).as("calls to %s (round-robin)", r.address).isEqualTo(2);
-            assertThat(r.handshakeFailures).as("the client checked the certificate against localhost").isEmpty();
-        }
+        assertServedAsTheService(a, b);
     }
 
     @Test
@@ -142,6 +132,16 @@ class HttpsEndpointGroupTest {
         names.addAll(b.serverNames);
         assertThat(names).as("the client asked for the service's name").containsOnly("orders.test").hasSize(1);
         assertThat(a.calls() + b.calls()).as("no request sent over an unverified connection").isZero();
+    }
+
+    /** Each replica took 2 of the 4 calls and its probes, all naming the service, over verified TLS. */
+    private static void assertServedAsTheService(TlsReplica... replicas) {
+        for (TlsReplica r : replicas) {
+            assertThat(r.serverNames).as("connections to %s", r.address).isNotEmpty();
+            assertThat(r.hosts).as("Host of every request to %s", r.address).containsOnly("localhost:8443");
+            assertThat(r.calls()).as("calls to %s (round-robin)", r.address).isEqualTo(2);
+            assertThat(r.handshakeFailures).as("the client checked the certificate against localhost").isEmpty();
+        }
     }
 
     private static void awaitTrue(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
