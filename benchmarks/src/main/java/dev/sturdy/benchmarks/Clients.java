@@ -54,26 +54,35 @@ final class Clients {
     private Clients() {
     }
 
+    /** The connect and socket timeouts sturdy sets on its pool for {@code policy} (classic and async alike). */
+    private static ConnectionConfig connectionConfig(ResiliencePolicy policy) {
+        final TimeoutPolicy t = policy.timeouts();
+        return ConnectionConfig.custom()
+                .setConnectTimeout(timeout(t.connectTimeout()))
+                .setSocketTimeout(timeout(t.responseTimeout()))
+                .build();
+    }
+
+    /** The pool-lease timeout sturdy applies for {@code policy}: its maxPendingWait, or the connect timeout. */
+    private static RequestConfig requestConfig(ResiliencePolicy policy) {
+        final Duration leaseTimeout = policy.connectionPool().maxPendingWait().orElse(policy.timeouts().connectTimeout());
+        return RequestConfig.custom().setConnectionRequestTimeout(timeout(leaseTimeout)).build();
+    }
+
     /**
      * Raw HttpClient 5 classic with the pool sizes and timeouts sturdy would set for {@code policy}, and
      * HttpClient's automatic retries disabled (as sturdy disables them): the baseline of "wrapped / raw".
      */
     static CloseableHttpClient raw(ResiliencePolicy policy) {
-        final TimeoutPolicy t = policy.timeouts();
         final ConnectionPoolPolicy pool = policy.connectionPool();
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)
                         .setMaxConnTotal(pool.maxConnections())
                         .setMaxConnPerRoute(pool.maxConnectionsPerEndpoint())
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(timeout(t.connectTimeout()))
-                                .setSocketTimeout(timeout(t.responseTimeout()))
-                                .build())
+                        .setDefaultConnectionConfig(connectionConfig(policy))
                         .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(timeout(pool.maxPendingWait().orElse(t.connectTimeout())))
-                        .build())
+                .setDefaultRequestConfig(requestConfig(policy))
                 .disableAutomaticRetries()
                 .build();
     }
@@ -84,22 +93,16 @@ final class Clients {
      * the pool-lease timeout, automatic retries disabled; default I/O threads (one per CPU). Started.
      */
     static CloseableHttpAsyncClient rawAsync(ResiliencePolicy policy) {
-        final TimeoutPolicy t = policy.timeouts();
         final ConnectionPoolPolicy pool = policy.connectionPool();
         final CloseableHttpAsyncClient client = HttpAsyncClients.custom()
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)
                         .setMaxConnTotal(pool.maxConnections())
                         .setMaxConnPerRoute(pool.maxConnectionsPerEndpoint())
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(timeout(t.connectTimeout()))
-                                .setSocketTimeout(timeout(t.responseTimeout()))
-                                .build())
+                        .setDefaultConnectionConfig(connectionConfig(policy))
                         .build())
                 .setIOReactorConfig(IOReactorConfig.custom().setSelectInterval(TimeValue.ofMilliseconds(50)).build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(timeout(pool.maxPendingWait().orElse(t.connectTimeout())))
-                        .build())
+                .setDefaultRequestConfig(requestConfig(policy))
                 .disableAutomaticRetries()
                 .build();
         client.start();

@@ -139,14 +139,7 @@ public final class DeadlineWatchdog implements AutoCloseable {
     private void run() {
         Entry live = null;
         while (!closed) {
-            Entry fresh = incoming.getAndSet(null);
-            while (fresh != null) {
-                final Entry following = (Entry) NEXT.get(fresh);
-                NEXT.set(fresh, null);
-                fresh.watched = live;
-                live = fresh;
-                fresh = following;
-            }
+            live = takeRegistered(live);
             final long now = ticker.nanoTime();
             lastTickNanos = now;
             Entry previous = null;
@@ -179,14 +172,7 @@ public final class DeadlineWatchdog implements AutoCloseable {
             }
         }
         // closed: tell every entry still running that its deadline will not fire
-        Entry fresh = incoming.getAndSet(null);
-        while (fresh != null) {
-            final Entry following = (Entry) NEXT.get(fresh);
-            NEXT.set(fresh, null);
-            fresh.watched = live;
-            live = fresh;
-            fresh = following;
-        }
+        live = takeRegistered(live);
         for (Entry e = live; e != null; e = e.watched) {
             if (!e.isDone()) {
                 try {
@@ -196,6 +182,24 @@ public final class DeadlineWatchdog implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Moves the entries registered since the last look onto the watchdog thread's own list.
+     *
+     * @param live the watchdog's list
+     * @return the list with the new entries in front
+     */
+    private Entry takeRegistered(Entry live) {
+        Entry fresh = incoming.getAndSet(null);
+        while (fresh != null) {
+            final Entry following = (Entry) NEXT.get(fresh);
+            NEXT.set(fresh, null);
+            fresh.watched = live;
+            live = fresh;
+            fresh = following;
+        }
+        return live;
     }
 
     /**

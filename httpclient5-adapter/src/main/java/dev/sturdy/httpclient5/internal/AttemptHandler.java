@@ -50,10 +50,6 @@ final class AttemptHandler implements ExecChainHandler {
      */
     private final boolean countOutstanding;
 
-    AttemptHandler(ClientRuntime runtime) {
-        this(runtime, true);
-    }
-
     /**
      * @param runtime          the client runtime
      * @param countOutstanding false when the client has no endpoint group (nothing reads the count)
