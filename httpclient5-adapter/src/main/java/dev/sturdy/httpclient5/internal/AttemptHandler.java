@@ -221,16 +221,24 @@ final class AttemptHandler implements ExecChainHandler {
 
                 // the attempt failed with an exception
                 final TimeoutKind fired = call.endAttempt();
+                final boolean aborted = scope.execRuntime.isExecutionAborted();
+                if (aborted) {
+                    // The caller cancelled the request. If it did so while the request held this call as
+                    // its lease handle, its cancel may still be on its way to the handle (a canceller
+                    // thread preempted between marking the request and cancelling the handle): this
+                    // call must not be reused, or that late cancel would end the thread's next lease.
+                    call.leaseEscaped = true;
+                }
                 if (fired == TimeoutKind.OVERALL || call.remainingNanos(runtime.seams.ticker().nanoTime()) <= 0) {
                     throw deadlineExceeded(call, target, earlier, failure);
                 }
-                if (fired == null && scope.execRuntime.isExecutionAborted() && !(failure instanceof InterruptedIOException)) {
+                if (fired == null && aborted && !(failure instanceof InterruptedIOException)) {
                     // the caller cancelled the request: HttpClient may then fail with anything (even
                     // "IllegalStateException: Endpoint not acquired" when the cancel lands between lease
                     // and connect); report it as the abort it is
-                    final InterruptedIOException aborted = new InterruptedIOException("Request aborted");
-                    aborted.initCause(failure);
-                    failure = aborted;
+                    final InterruptedIOException abort = new InterruptedIOException("Request aborted");
+                    abort.initCause(failure);
+                    failure = abort;
                 }
                 final FailureClass failureClass;
                 if (fired == TimeoutKind.PER_TRY) {

@@ -108,9 +108,9 @@ final class Call extends AttemptOutcome implements LeaseRequest {
     /**
      * The current attempt's pool lease when a connection was free: the call itself is handed to
      * HttpClient as the lease handle, so the success path allocates no wrapper. HttpClient keeps the
-     * handle as the request's cancellable only until the lease succeeds; when it fails or is cancelled
-     * ({@link #leaseEscaped}), the call is not reused, so a late cancel through that request can only
-     * reach this finished call. Accessed with release/acquire through {@link #LEASE_INNER}.
+     * handle as the request's cancellable only until the lease succeeds; when it fails or is cancelled,
+     * or the request was cancelled while it held the handle ({@link #leaseEscaped}), the call is not
+     * reused, so a late cancel through that request can only reach this finished call. Accessed with release/acquire through {@link #LEASE_INNER}.
      */
     private LeaseRequest leaseInner;
     /**
@@ -119,7 +119,10 @@ final class Call extends AttemptOutcome implements LeaseRequest {
      * plain field: no fence per attempt.
      */
     boolean sent;
-    /** Set when a lease through this call failed or was cancelled: the call must not be reused. */
+    /**
+     * Set when a lease through this call failed or was cancelled, or an attempt ended with its request
+     * cancelled: the call must not be reused.
+     */
     volatile boolean leaseEscaped;
     private SturdyConnectionManager leaseManager;
     private HttpRoute leaseRoute;
