@@ -15,12 +15,14 @@ import dev.sturdy.httpclient5.internal.Seams;
 import dev.sturdy.httpclient5.testing.Fault;
 import dev.sturdy.httpclient5.testing.FaultServer;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -209,6 +211,48 @@ class AdmissionControlTest {
             assertThat(client.metrics().get(ResilienceCounter.RQ_PENDING_OVERFLOW)).isEqualTo(1);
             assertClean(client);
         }
+    }
+
+    @Test
+    void cancellingAQueuedCallEndsItAsAbortedAndGivesItsPlaceToTheNextCall() throws Exception {
+        ResiliencePolicy policy = pool(ConnectionPoolPolicy.builder().maxConnections(1).http1MaxPendingRequests(1)
+                .maxPendingWait(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10));
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try (FaultServer server = FaultServer.start(Fault.ok("slow").delayedBy(Duration.ofSeconds(1)));
+             SturdyHttpClient client = SturdyHttpClients.custom(policy).seams(NO_SLEEP).build()) {
+            Future<Integer> holder = callers.submit(() -> client.execute(new HttpGet(server.uri("/hold")), r -> r.getCode()));
+            server.awaitRequestCount(1, Duration.ofSeconds(5));
+            HttpGet cancelledGet = new HttpGet(server.uri("/cancelled"));
+            Future<Integer> cancelled = callers.submit(() -> client.execute(cancelledGet, r -> r.getCode()));
+            awaitPendingRequests(client, 1);
+            assertThatThrownBy(() -> client.execute(new HttpGet(server.uri("/refused")), r -> r.getCode()))
+                    .isInstanceOf(PoolOverflowException.class);
+
+            assertThat(cancelledGet.cancel()).isTrue();
+            // not cancelled, the call would have waited for the holder's connection and answered 200
+            assertThatThrownBy(() -> cancelled.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(InterruptedIOException.class).hasMessage("Request aborted");
+            assertThat(client.pendingRequests()).as("the place is given back").isZero();
+            Future<Integer> admitted = callers.submit(() -> client.execute(new HttpGet(server.uri("/admitted")), r -> r.getCode()));
+            awaitPendingRequests(client, 1);
+
+            assertThat(holder.get(5, TimeUnit.SECONDS)).isEqualTo(200);
+            assertThat(admitted.get(5, TimeUnit.SECONDS)).isEqualTo(200);
+            assertThat(server.requests()).extracting(r -> r.target()).containsExactly("/hold", "/admitted");
+            assertThat(client.metrics().get(ResilienceCounter.RQ_PENDING_OVERFLOW)).isEqualTo(1);
+            assertClean(client);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    private static void awaitPendingRequests(SturdyHttpClient client, int expected) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (client.pendingRequests() != expected && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(client.pendingRequests()).as("requests waiting for a connection").isEqualTo(expected);
     }
 
     @Test
