@@ -3,6 +3,7 @@ package dev.sturdy.httpclient5.internal;
 import dev.sturdy.PoolOverflowException;
 import dev.sturdy.event.ResilienceCounter;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,8 +75,14 @@ final class Admission implements LeaseRequest {
         if (waiting >= ps.maxPendingRequests) {
             return new Admission(manager, null, route, ps, false, pendingOverflow(runtime, target, waiting, ps));
         }
-        return new Admission(manager, manager.pool().lease(id, route, requestTimeout, userState), route, ps,
-                true, null);
+        final LeaseRequest inner;
+        try {
+            inner = manager.pool().lease(id, route, requestTimeout, userState);
+        } catch (RuntimeException e) { // "Connection pool shut down": give the pending place back
+            manager.pending.decrementAndGet();
+            throw e;
+        }
+        return new Admission(manager, inner, route, ps, true, null);
     }
 
     static PoolOverflowException overflow(PoolOverflowException.Limit limit, String subject, String why) {
@@ -154,6 +161,15 @@ final class Admission implements LeaseRequest {
                 manager.leased.incrementAndGet();
             }
             return endpoint;
+        } catch (CancellationException e) {
+            if (Thread.interrupted()) {
+                // the pool hands a thread that was interrupted before its lease a cancelled lease: report the
+                // interrupt, which HttpClient turns into "Request aborted" (and interrupts the thread again)
+                final InterruptedException interrupted = new InterruptedException("interrupted before the lease");
+                interrupted.initCause(e);
+                throw interrupted;
+            }
+            throw e; // the lease was cancelled: by the caller (an abort) or by the deadline
         } catch (TimeoutException e) {
             final TimeoutException timedOut = new TimeoutException(leaseTimeoutMessage(wait.toNanoseconds(),
                     route.getTargetHost(), state, manager.pending.get()));

@@ -110,7 +110,10 @@ final class Call extends AttemptOutcome implements LeaseRequest {
      * HttpClient as the lease handle, so the success path allocates no wrapper. HttpClient keeps the
      * handle as the request's cancellable only until the lease succeeds; when it fails or is cancelled,
      * or the request was cancelled while it held the handle ({@link #leaseEscaped}), the call is not
-     * reused, so a late cancel through that request can only reach this finished call. Accessed with release/acquire through {@link #LEASE_INNER}.
+     * reused, so a late cancel through that request can only reach this finished call. (A
+     * {@code reset()} of the request from another thread while it runs cancels without marking the
+     * request, and is not covered: HttpClient's requests are reset for reuse once they have ended.)
+     * Accessed with release/acquire through {@link #LEASE_INNER}.
      */
     private LeaseRequest leaseInner;
     /**
@@ -416,6 +419,15 @@ final class Call extends AttemptOutcome implements LeaseRequest {
             if (c == null || !c.cancel()) {
                 // no connection held yet (waiting for one from the pool): stay armed, try again next tick
                 next = RUNNING;
+                if (kind == TimeoutKind.OVERALL) {
+                    // This call is the lease handle (a connection was free when it was counted), yet its lease
+                    // may still wait in the pool's queue (PoolControl#reserve): end that wait now rather than
+                    // after maxPendingWait. A lease that has completed ignores the cancel.
+                    final LeaseRequest lease = (LeaseRequest) LEASE_INNER.getAcquire(this);
+                    if (lease != null) {
+                        lease.cancel();
+                    }
+                }
             }
         } finally {
             PHASE.setVolatile(this, next);
