@@ -13,6 +13,7 @@ import dev.sturdy.RetryOn;
 import dev.sturdy.TimeoutPolicy;
 import dev.sturdy.event.ResilienceCounter;
 import dev.sturdy.httpclient5.internal.Seams;
+import dev.sturdy.httpclient5.internal.SturdyAsyncConnectionManager;
 import dev.sturdy.httpclient5.testing.Fault;
 import dev.sturdy.httpclient5.testing.FaultServer;
 import dev.sturdy.internal.runtime.DeadlineWatchdog;
@@ -31,10 +32,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.nio.AsyncConnectionEndpoint;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
@@ -210,6 +213,38 @@ class AsyncAdmissionControlTest {
         assertThat(server.requests()).extracting(r -> r.target()).containsExactly("/hold", "/admitted");
         assertThat(client.metrics().get(ResilienceCounter.RQ_PENDING_OVERFLOW)).isEqualTo(1);
         assertThat(client.metrics().get(ResilienceCounter.CX_OVERFLOW)).isEqualTo(3);
+        AsyncPoolProbe.assertClean(client);
+    }
+
+    /**
+     * A call counted a connection (sturdy's count had room) whose lease still waits in the pool's queue:
+     * the pool's own limit is lowered under sturdy, which stands in for the burst race described at
+     * {@code PoolControl#reserve}. The call's 300 ms deadline ends the wait, not the 5 s
+     * {@code maxPendingWait} (the classic twin is {@code ClassicLeaseEdgeTest}).
+     */
+    @Test
+    void theDeadlineEndsACountedLeaseThatStillWaitsInThePoolsQueue() throws Exception {
+        server = FaultServer.start();
+        start(policy(ConnectionPoolPolicy.builder().maxConnections(2).maxPendingWait(Duration.ofSeconds(5)).build(),
+                Duration.ofMillis(300)), Seams.SYSTEM);
+        final SturdyAsyncConnectionManager manager = AsyncPoolProbe.manager(client);
+        final AsyncConnectionEndpoint held = manager.lease("held", new HttpRoute(server.httpHost()), null,
+                org.apache.hc.core5.util.Timeout.ofSeconds(5), null).get(5, TimeUnit.SECONDS);
+        manager.pool().setMaxTotal(1); // sturdy still counts room for one more
+        assertThat(manager.pool().getTotalStats().getAvailable()).isZero();
+
+        final long t0 = System.nanoTime();
+        final Future<SimpleHttpResponse> stuck = client.execute(get("/stuck"), null);
+        assertThatThrownBy(() -> stuck.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isExactlyInstanceOf(DeadlineExceededException.class)
+                .hasMessage("GET " + server.baseUrl() + " exceeded responseTimeout PT0.3S after 1 attempt");
+        final long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        // a deadline fires at most a watchdog tick or two late; the pool's wait would have been 5 s
+        assertThat(tookMillis).as("ms until the call ended").isLessThan(2_500);
+
+        manager.release(held, null, TimeValue.ZERO_MILLISECONDS);
+        assertThat(server.requestCount()).isZero();
         AsyncPoolProbe.assertClean(client);
     }
 
