@@ -12,6 +12,7 @@ import dev.sturdy.internal.ejection.EndpointState;
 import dev.sturdy.internal.ejection.OutlierDetector;
 import dev.sturdy.internal.retry.FailureClass;
 import dev.sturdy.internal.retry.RetryDecision;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -180,7 +181,22 @@ final class AsyncCall<T> extends AttemptOutcome {
             return;
         }
         attempt.future = f;
-        future.setDependency(f); // cancels f at once if the caller has cancelled already
+        final boolean linked;
+        synchronized (this) {
+            // only the attempt still in flight becomes what the caller's cancel reaches: one that ended
+            // while execute() ran (a synchronous failure) has handed over to its retry's cancel hook, or
+            // to the next attempt, which schedule() / that attempt's launch() linked under this monitor
+            linked = current == attempt && !attempt.ended && !ended.get() && !future.isDone();
+            if (linked) {
+                future.setDependency(f);
+            }
+        }
+        if (future.isDone() || ended.get()) {
+            // the caller cancelled (before, or racing with, setDependency: ComplexFuture may drop such a
+            // cancel), or the call ended (close) while execute() ran: this attempt must not go on. Outside
+            // the monitor: the cancel runs the attempt's callbacks, and through them the caller's consumer
+            f.cancel(true);
+        }
         if (attempt.fired != null) {
             // a deadline passed while execute() still ran on this thread (the first call of a client
             // loads and initialises much of HttpClient): the watchdog had no future to cancel yet
@@ -466,8 +482,10 @@ final class AsyncCall<T> extends AttemptOutcome {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
+        final boolean wasAdmitted;
         synchronized (this) {
             releaseBudget();
+            wasAdmitted = admitted; // route() admits under this monitor, and only while the call has not ended
         }
         async.waiting.remove(this);
         if (context instanceof CallContext) {
@@ -476,7 +494,7 @@ final class AsyncCall<T> extends AttemptOutcome {
             context.setAttribute(CallHandler.ATTEMPTS_ATTRIBUTE, attempts);
             context.removeAttribute(CONTEXT_ATTRIBUTE);
         }
-        if (admitted) {
+        if (wasAdmitted) {
             async.runtime.budget.callEnded();
         }
         return true;
@@ -543,18 +561,27 @@ final class AsyncCall<T> extends AttemptOutcome {
         if (!admitted) {
             // here rather than when the call starts: only now is the target known (the usual async call
             // carries it in the request), so the refusal names it as the classic client's does
-            if (!async.runtime.budget.tryCallStarted(state.maxRequests)) {
+            final boolean refused;
+            synchronized (this) { // with end(), which reads admitted under this monitor after setting ended
+                if (ended.get()) {
+                    // ended (client closed) after the marker found the call: take no place it would never give back
+                    throw new InterruptedIOException("Request execution cancelled: call ended");
+                }
+                refused = !async.runtime.budget.tryCallStarted(state.maxRequests);
+                if (refused) {
+                    attempts--; // counted when the attempt was launched; it never started
+                } else {
+                    admitted = true;
+                }
+            }
+            if (refused) {
                 async.runtime.counters.increment(ResilienceCounter.RQ_PENDING_OVERFLOW, service);
                 final PoolOverflowException overflow = Admission.overflow(PoolOverflowException.Limit.MAX_REQUESTS,
                         method + " " + Events.endpoint(service),
                         state.maxRequests + " requests already in flight (http2MaxRequests " + state.maxRequests + ")");
-                synchronized (this) {
-                    attempts--; // counted when the attempt was launched; it never started
-                }
                 rejection = overflow;
                 throw overflow;
             }
-            admitted = true;
         }
         final boolean newAttempt = countsAttempt;
         if (detector != null && newAttempt) {
