@@ -181,25 +181,46 @@ final class AsyncCall<T> extends AttemptOutcome {
             return;
         }
         attempt.future = f;
-        final boolean linked;
-        synchronized (this) {
-            // only the attempt still in flight becomes what the caller's cancel reaches: one that ended
-            // while execute() ran (a synchronous failure) has handed over to its retry's cancel hook, or
-            // to the next attempt, which schedule() / that attempt's launch() linked under this monitor
-            linked = current == attempt && !attempt.ended && !ended.get() && !future.isDone();
-            if (linked) {
-                future.setDependency(f);
-            }
-        }
-        if (future.isDone() || ended.get()) {
-            // the caller cancelled (before, or racing with, setDependency: ComplexFuture may drop such a
-            // cancel), or the call ended (close) while execute() ran: this attempt must not go on. Outside
-            // the monitor: the cancel runs the attempt's callbacks, and through them the caller's consumer
-            f.cancel(true);
+        future.setDependency(f); // cancels f at once if the caller has cancelled already
+        if (attempt.ended || future.isDone() || ended.get()) {
+            relink(attempt, f); // rare: see there
         }
         if (attempt.fired != null) {
             // a deadline passed while execute() still ran on this thread (the first call of a client
             // loads and initialises much of HttpClient): the watchdog had no future to cancel yet
+            f.cancel(true);
+        }
+    }
+
+    /**
+     * After {@code launch} linked an attempt's future as what the caller's cancel reaches, one of three
+     * things had happened (checked without the lock, so the success path takes none):
+     * <ul>
+     *   <li>the attempt ended while {@code execute} ran (a synchronous failure, say a name that does not
+     *       resolve): its callback has linked, or will link, the retry's cancel hook, or the retry has
+     *       launched its own attempt, and the link just made may have replaced theirs: put the newest one
+     *       back (both are made under this monitor, or, for an attempt, followed by this same check);</li>
+     *   <li>the caller cancelled, possibly between {@code ComplexFuture}'s done-check and its set, a cancel
+     *       it then drops;</li>
+     *   <li>the call ended (the client closed) while {@code execute} ran.</li>
+     * </ul>
+     * In the last two cases the attempt must not go on. Its cancel runs outside the monitor: it runs the
+     * attempt's callbacks, and through them the caller's consumer.
+     */
+    private void relink(AsyncAttempt<T> attempt, Future<T> f) {
+        synchronized (this) {
+            if (!ended.get() && !future.isDone()) {
+                final ScheduledFuture<?> retry = pendingRetry;
+                final AsyncAttempt<T> latest = current;
+                if (retry != null) {
+                    future.setDependency(() -> cancelPendingRetry(retry));
+                } else if (latest != attempt && latest.future != null) {
+                    future.setDependency(latest.future);
+                }
+                // otherwise the attempt's outcome is still being judged: whatever follows links itself
+            }
+        }
+        if (future.isDone() || ended.get()) {
             f.cancel(true);
         }
     }
