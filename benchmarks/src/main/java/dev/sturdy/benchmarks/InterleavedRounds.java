@@ -3,7 +3,6 @@ package dev.sturdy.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -160,11 +159,6 @@ final class InterleavedRounds {
     }
 
     private static double pct(double[] values, double p) {
-        final double[] s = values.clone();
-        Arrays.sort(s);
-        final double pos = p * (s.length - 1);
-        final int lo = (int) Math.floor(pos);
-        final int hi = (int) Math.ceil(pos);
-        return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+        return PolicyStackInterleaved.pct(values, p);
     }
 }

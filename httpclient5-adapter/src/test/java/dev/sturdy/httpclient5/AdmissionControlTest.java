@@ -226,7 +226,9 @@ class AdmissionControlTest {
             Future<Integer> cancelled = callers.submit(() -> client.execute(cancelledGet, r -> r.getCode()));
             awaitPendingRequests(client, 1);
             assertThatThrownBy(() -> client.execute(new HttpGet(server.uri("/refused")), r -> r.getCode()))
-                    .isInstanceOf(PoolOverflowException.class);
+                    .isInstanceOf(PoolOverflowException.class)
+                    .hasMessage(server.baseUrl()
+                            + " refused: no connection free and 1 requests already waiting (http1MaxPendingRequests 1)");
 
             assertThat(cancelledGet.cancel()).isTrue();
             // not cancelled, the call would have waited for the holder's connection and answered 200
